@@ -1,0 +1,145 @@
+"""The application factory: routers, middleware, problem+json handlers, static files, templates.
+
+``uvicorn --factory medtrace.app:create_app`` and ``medtrace serve`` both call it. Tests pass
+their own ``Database`` (bound to one connection inside a savepoint) to see their own data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from medtrace import __version__
+from medtrace import models as _models  # noqa: F401  (every mapper, before any query)
+from medtrace.modules.catalog import api as catalog_api
+from medtrace.modules.catalog import web as catalog_web
+from medtrace.modules.partners import api as partners_api
+from medtrace.modules.partners import demo as _partners_demo  # noqa: F401  (demo data step)
+from medtrace.modules.partners import web as partners_web
+from medtrace.platform import i18n
+from medtrace.platform.audit import routes as audit_routes
+from medtrace.platform.auth import admin_web as auth_admin_web
+from medtrace.platform.auth import api as auth_api
+from medtrace.platform.auth import dashboard as _auth_dashboard  # noqa: F401
+from medtrace.platform.auth import demo as _auth_demo  # noqa: F401  (registers demo users)
+from medtrace.platform.auth import web as auth_web
+from medtrace.platform.auth.errors import PasswordExpired, SessionExpired, Unauthenticated
+from medtrace.platform.auth.resolve import resolve_actor
+from medtrace.platform.customfields import api as customfields_api
+from medtrace.platform.db.session import Database
+from medtrace.platform.db.uow import UnitOfWork
+from medtrace.platform.errors import DomainError
+from medtrace.platform.esign import api as esign_api
+from medtrace.platform.idempotency.middleware import IdempotencyMiddleware
+from medtrace.platform.observability import routes as ops_routes
+from medtrace.platform.observability.logging import configure_logging
+from medtrace.platform.observability.metrics import Metrics
+from medtrace.platform.policy import COMPANY_NAME_EN, COMPANY_NAME_ZH, get_setting
+from medtrace.platform.web import api_docs, pages
+from medtrace.platform.web.middleware import RequestContextMiddleware
+from medtrace.platform.web.problems import install_problem_handlers
+from medtrace.platform.web.templating import STATIC_DIR, make_templates, render
+from medtrace.settings import Settings, get_settings
+
+API_PREFIX = "/api/v1"
+
+
+def _company_provider(app: FastAPI) -> Any:
+    """Layout context: the company name in the page's language, from the policy settings."""
+
+    def provide(request: Request) -> dict[str, Any]:
+        try:
+            with UnitOfWork(app.state.db, write=False) as uow:
+                names = {"zh_CN": get_setting(uow, COMPANY_NAME_ZH),
+                         "en": get_setting(uow, COMPANY_NAME_EN)}
+        except Exception:  # the header must render even when the database is down
+            names = {}
+        locale = getattr(request.state, "locale", i18n.current_locale())
+        return {"company": names.get(locale) or names.get("zh_CN") or names.get("en")}
+
+    return provide
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    db = db or Database.from_url(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        connect_timeout=settings.db_connect_timeout,
+    )
+    app = FastAPI(
+        title="MedTrace API",
+        version=__version__,
+        description="Medical-device ERP with UDI / lot / serial traceability.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,  # served from the app's own assets, see platform/web/api_docs.py
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.secret_key = settings.resolved_secret_key()  # generated into var/ on first run
+    app.state.db = db
+    app.state.metrics = Metrics(db.pool_status)
+    app.state.templates = make_templates(settings.timezone)
+    app.state.layout_context = _company_provider(app)
+    app.state.resolve_actor = resolve_actor
+
+    def render_error_page(
+        request: Request, status: int, title: str, detail: str | None, code: str
+    ) -> HTMLResponse:
+        return render(
+            app.state.templates,
+            request,
+            "error.html",
+            status_code=status,
+            status=status,
+            title=title,
+            detail=detail,
+            code=code,
+        )
+
+    on_error = install_problem_handlers(app, render_error_page, _html_redirects)
+    app.add_middleware(IdempotencyMiddleware, prefix=API_PREFIX)
+    app.add_middleware(
+        RequestContextMiddleware,
+        metrics=app.state.metrics,
+        default_locale=settings.default_locale,
+        on_error=on_error,
+    )
+
+    app.include_router(ops_routes.router)
+    app.include_router(pages.api)
+    app.include_router(auth_api.router)
+    app.include_router(audit_routes.api)
+    app.include_router(esign_api.router)
+    app.include_router(customfields_api.router)
+    app.include_router(catalog_api.router)
+    app.include_router(partners_api.router)
+    app.include_router(pages.pages)
+    app.include_router(auth_web.router)
+    app.include_router(auth_admin_web.router)
+    app.include_router(audit_routes.pages)
+    app.include_router(catalog_web.router)
+    app.include_router(partners_web.router)
+    app.include_router(api_docs.router)
+    app.mount(api_docs.ASSETS_PATH, StaticFiles(directory=api_docs.ASSETS_DIR), name="api-docs")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+
+
+def _html_redirects(request: Request, exc: DomainError) -> Response | None:
+    """Pages answer some refusals with a redirect instead of an error page."""
+    if isinstance(exc, Unauthenticated | SessionExpired):
+        expired = isinstance(exc, SessionExpired) or getattr(
+            request.state, "session_expired", False
+        )
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        query = urlencode({"next": target, "reason": "idle" if expired else "signin"})
+        return RedirectResponse(f"/login?{query}", status_code=303)
+    if isinstance(exc, PasswordExpired):
+        return RedirectResponse("/account/password", status_code=303)
+    return None

@@ -1,0 +1,17 @@
+"""Every ORM model of the application, imported so that ``metadata`` is complete.
+
+Alembic's env.py and the schema-drift test read ``metadata`` from here. A new module adds its
+``models`` import below.
+"""
+
+from medtrace.modules.catalog import models as _catalog_models  # noqa: F401
+from medtrace.modules.partners import models as _partners_models  # noqa: F401
+from medtrace.platform.audit import models as _audit_models  # noqa: F401
+from medtrace.platform.auth import models as _auth_models  # noqa: F401
+from medtrace.platform.customfields import models as _customfields_models  # noqa: F401
+from medtrace.platform.db.base import Base
+from medtrace.platform.esign import models as _esign_models  # noqa: F401
+from medtrace.platform.idempotency import models as _idempotency_models  # noqa: F401
+from medtrace.platform.policy import models as _policy_models  # noqa: F401
+
+metadata = Base.metadata

@@ -1,0 +1,1 @@
+"""Partners: suppliers, customers, manufacturers, qualifications, first-operation approval."""

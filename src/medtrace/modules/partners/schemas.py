@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class PartnerWrite(BaseModel):
+    name_zh: str = Field(min_length=1, max_length=200)
+    name_en: str = Field(min_length=1, max_length=200)
+    is_supplier: bool = False
+    is_customer: bool = False
+    is_manufacturer: bool = False
+    customer_type: str | None = None
+    country: str = Field(default="CN", min_length=2, max_length=2)
+    address: str = ""
+    contact_name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    active: bool = True
+
+
+class PartnerCreate(PartnerWrite):
+    code: str = Field(min_length=1, max_length=40)
+
+
+class DocumentWrite(BaseModel):
+    doc_type: str
+    number: str = Field(min_length=1, max_length=100)
+    authority: str = ""
+    scope_classes: list[str] = Field(default_factory=list)
+    scope_categories: list[str] = Field(default_factory=list)
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+
+class DocumentRead(DocumentWrite):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    file_name: str | None
+    file_type: str | None
+    file_size: int | None
+    file_sha256: str | None
+    withdrawn: bool
+
+
+class PartnerRead(PartnerWrite):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    code: str
+    qualification: str = Field(default="missing",
+                               description="qualified, expiring, expired or missing")
+    documents: list[DocumentRead]
+
+
+class TradeReason(BaseModel):
+    code: str
+    message: str
+
+
+class TradeDecisionRead(BaseModel):
+    allowed: bool
+    reasons: list[TradeReason]
+
+
+class ApprovalRequest(BaseModel):
+    kind: str = Field(description="supplier, customer or supplier_item")
+    partner_id: int
+    item_id: int | None = None
+    notes: str = ""
+
+
+class ApprovalDecision(BaseModel):
+    password: str = Field(min_length=1, description="The signer's password (re-authentication)")
+    comment: str | None = None
+
+
+class ApprovalRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    reference: str
+    kind: str
+    partner_id: int
+    item_id: int | None
+    status: str
+    notes: str
+    requested_at: dt.datetime
+    decided_at: dt.datetime | None

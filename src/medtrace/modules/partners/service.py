@@ -1,0 +1,316 @@
+"""Partners: master data, qualification documents, the trade check, first-operation approval
+(首营审核) and the approved-supplier list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from medtrace.modules import catalog
+from medtrace.modules.partners import rules
+from medtrace.modules.partners.errors import (
+    ApprovalStateError,
+    DocumentInvalid,
+    PartnerCodeTaken,
+    PartnerInvalid,
+    PartnerNotFound,
+    PartnerNotQualified,
+)
+from medtrace.modules.partners.models import (
+    ApprovedSupplier,
+    FirstApproval,
+    Partner,
+    QualificationDocument,
+)
+from medtrace.modules.partners.schemas import DocumentWrite, PartnerCreate, PartnerWrite
+from medtrace.platform import esign
+from medtrace.platform.actor import Actor
+from medtrace.platform.db.uow import UnitOfWork
+from medtrace.platform.i18n import N_, gettext
+from medtrace.platform.policy import define, get_setting
+
+EXPIRY_WARNING_DAYS = define("partners.expiry_warning_days", int, 30,
+                             N_("Warn of expiring documents (days ahead)"))
+MAX_FILE_BYTES = 20 * 1024 * 1024
+FILE_TYPES = {
+    "application/pdf": b"%PDF-",
+    "image/png": b"\x89PNG\r\n\x1a\n",
+    "image/jpeg": b"\xff\xd8\xff",
+    "image/tiff": b"II*\x00",
+}
+
+
+def get_partner_or_raise(uow: UnitOfWork, partner_id: int) -> Partner:
+    partner = uow.session.get(Partner, partner_id)
+    if partner is None:
+        raise PartnerNotFound(f"no partner {partner_id}")
+    return partner
+
+
+def get_partner_by_code(uow: UnitOfWork, code: str) -> Partner | None:
+    return uow.session.scalar(select(Partner).where(Partner.code == code.strip()))
+
+
+def list_partners(uow: UnitOfWork, *, role: str | None = None) -> list[Partner]:
+    query = select(Partner).order_by(Partner.code)
+    if role in ("supplier", "customer", "manufacturer"):
+        query = query.where(getattr(Partner, f"is_{role}").is_(True))
+    return list(uow.session.scalars(query))
+
+
+def _validate(data: PartnerWrite) -> None:
+    problems = []
+    if not (data.is_supplier or data.is_customer or data.is_manufacturer):
+        problems.append({"field": "roles", "message": "supplier, customer or manufacturer",
+                         "type": "missing"})
+    if data.is_customer and data.customer_type not in rules.CUSTOMER_TYPES:
+        problems.append({"field": "customer_type",
+                         "message": f"one of {', '.join(rules.CUSTOMER_TYPES)}",
+                         "type": "value_error"})
+    if problems:
+        raise PartnerInvalid("; ".join(f"{p['field']}: {p['message']}" for p in problems),
+                             errors=problems)
+
+
+def create_partner(uow: UnitOfWork, data: PartnerCreate) -> Partner:
+    _validate(data)
+    if get_partner_by_code(uow, data.code) is not None:
+        raise PartnerCodeTaken(f"partner {data.code} exists")
+    partner = Partner(**data.model_dump())
+    partner.code = data.code.strip()
+    uow.session.add(partner)
+    uow.session.flush()
+    return partner
+
+
+def update_partner(uow: UnitOfWork, partner_id: int, data: PartnerWrite) -> Partner:
+    _validate(data)
+    partner = get_partner_or_raise(uow, partner_id)
+    for name, value in data.model_dump().items():
+        setattr(partner, name, value)
+    uow.session.flush()
+    return partner
+
+
+# -- documents -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    name: str
+    content_type: str
+    content: bytes
+
+
+def _store_file(storage: Path, upload: UploadedFile) -> tuple[str, int]:
+    if len(upload.content) > MAX_FILE_BYTES:
+        raise DocumentInvalid(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    magic = FILE_TYPES.get(upload.content_type)
+    if magic is None or not upload.content.startswith(magic):
+        raise DocumentInvalid("attach a PDF, PNG, JPEG or TIFF file (its content must match)")
+    digest = hashlib.sha256(upload.content).hexdigest()
+    target = storage / digest[:2] / digest
+    if not target.exists():  # content-addressed: the same file is stored once
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".part")
+        partial.write_bytes(upload.content)
+        partial.replace(target)
+    return digest, len(upload.content)
+
+
+def add_document(uow: UnitOfWork, partner_id: int, data: DocumentWrite, *,
+                 upload: UploadedFile | None = None, storage: Path | None = None
+                 ) -> QualificationDocument:
+    partner = get_partner_or_raise(uow, partner_id)
+    if data.doc_type not in rules.DOC_TYPES:
+        raise DocumentInvalid(f"unknown document type {data.doc_type}")
+    if data.valid_from and data.valid_to and data.valid_from > data.valid_to:
+        raise DocumentInvalid("valid_to is before valid_from")
+    unknown = sorted(set(data.scope_classes) - set(catalog.CLASSES_CN))
+    if unknown:
+        raise DocumentInvalid(f"unknown device classes {', '.join(unknown)}")
+    doc = QualificationDocument(partner_id=partner.id, withdrawn=False, **data.model_dump())
+    if upload is not None:
+        if storage is None:
+            raise ValueError("a storage folder is needed for attached files")
+        doc.file_sha256, doc.file_size = _store_file(storage, upload)
+        doc.file_name, doc.file_type = upload.name[:255], upload.content_type
+    uow.session.add(doc)
+    uow.session.flush()
+    return doc
+
+
+def withdraw_document(uow: UnitOfWork, document_id: int) -> None:
+    doc = uow.session.get(QualificationDocument, document_id)
+    if doc is None:
+        raise DocumentInvalid(f"no document {document_id}")
+    doc.withdrawn = True
+    uow.session.flush()
+
+
+def doc_of(document: QualificationDocument) -> rules.Doc:
+    return rules.Doc(document.doc_type, document.number, document.valid_from,
+                     document.valid_to, tuple(document.scope_classes or ()), document.withdrawn)
+
+
+def _docs(partner: Partner) -> list[rules.Doc]:
+    return [doc_of(d) for d in partner.documents]
+
+
+def qualification_of(uow: UnitOfWork, partner: Partner) -> str:
+    return rules.partner_status(_docs(partner), uow.today(),
+                                get_setting(uow, EXPIRY_WARNING_DAYS))
+
+
+def expiring_documents(uow: UnitOfWork, days: int) -> list[tuple[Partner, QualificationDocument]]:
+    """Documents (not withdrawn) whose validity ends within ``days`` (or has ended)."""
+    horizon = uow.today() + dt.timedelta(days=days)
+    rows = uow.session.execute(
+        select(Partner, QualificationDocument)
+        .join(QualificationDocument, QualificationDocument.partner_id == Partner.id)
+        .where(QualificationDocument.withdrawn.is_(False),
+               QualificationDocument.valid_to.is_not(None),
+               QualificationDocument.valid_to <= horizon)
+        .order_by(QualificationDocument.valid_to, Partner.code)
+    )
+    return [(p, d) for p, d in rows]
+
+
+# -- may we trade? ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TradeDecision:
+    allowed: bool
+    reasons: list[rules.Reason]
+
+    def messages(self) -> list[dict[str, str]]:
+        return [{"code": r.code, "message": gettext(r.message, **r.params)} for r in self.reasons]
+
+
+def _approved(uow: UnitOfWork, kind: str, partner_id: int, item_id: int | None = None) -> bool:
+    query = select(FirstApproval.id).where(
+        FirstApproval.kind == kind, FirstApproval.partner_id == partner_id,
+        FirstApproval.status == "approved")
+    if item_id is not None:
+        query = query.where(FirstApproval.item_id == item_id)
+    return uow.session.scalar(query.limit(1)) is not None
+
+
+def may_trade(uow: UnitOfWork, *, partner_id: int, item_id: int, direction: str
+              ) -> TradeDecision:
+    """May we buy this item from (``direction="buy"``) or sell it to (``"sell"``) the partner?"""
+    partner = get_partner_or_raise(uow, partner_id)
+    item = catalog.get_item_or_raise(uow, item_id)
+    today = uow.today()
+    reasons: list[rules.Reason] = []
+    if not partner.active:
+        reasons.append(rules.Reason("INACTIVE", N_("the partner is deactivated")))
+    if direction == "buy":
+        if not partner.is_supplier:
+            reasons.append(rules.Reason("ROLE", N_("the partner is not a supplier")))
+        needed = rules.required_for_buying(partner.is_manufacturer, item.class_cn)
+        if not _approved(uow, "supplier", partner.id):
+            reasons.append(rules.Reason("FIRST-APPROVAL",
+                                        N_("no approved first-operation review of the supplier")))
+        listed = uow.session.scalar(select(ApprovedSupplier.id).where(
+            ApprovedSupplier.item_id == item.id, ApprovedSupplier.partner_id == partner.id,
+            ApprovedSupplier.active.is_(True)))
+        if listed is None:
+            reasons.append(rules.Reason("ASL", N_("not on the approved-supplier list of %(item)s"),
+                                        {"item": item.code}))
+    elif direction == "sell":
+        if not partner.is_customer:
+            reasons.append(rules.Reason("ROLE", N_("the partner is not a customer")))
+        needed = rules.required_for_selling(partner.customer_type, item.class_cn)
+        if not _approved(uow, "customer", partner.id):
+            reasons.append(rules.Reason("FIRST-APPROVAL",
+                                        N_("no approved first-operation review of the customer")))
+    else:
+        raise ValueError("direction is buy or sell")
+    reasons += rules.missing_documents(_docs(partner), needed, item.class_cn, today)
+    if item.registration_expiry is not None and item.registration_expiry < today:
+        reasons.append(rules.Reason("REGISTRATION",
+                                    N_("the registration certificate of %(item)s expired on "
+                                       "%(date)s"),
+                                    {"item": item.code, "date": str(item.registration_expiry)}))
+    return TradeDecision(not reasons, reasons)
+
+
+def ensure_may_trade(uow: UnitOfWork, *, partner_id: int, item_id: int, direction: str) -> None:
+    decision = may_trade(uow, partner_id=partner_id, item_id=item_id, direction=direction)
+    if not decision.allowed:
+        messages = decision.messages()
+        raise PartnerNotQualified("; ".join(m["message"] for m in messages),
+                                  errors=[{"field": m["code"], "message": m["message"],
+                                           "type": "qualification"} for m in messages])
+
+
+# -- first-operation approval ----------------------------------------------------------------
+
+
+def request_first_approval(uow: UnitOfWork, *, kind: str, partner_id: int,
+                           item_id: int | None = None, notes: str = "",
+                           actor: Actor | None = None) -> FirstApproval:
+    if kind not in rules.FIRST_APPROVAL_KINDS:
+        raise ApprovalStateError(f"kind is one of {', '.join(rules.FIRST_APPROVAL_KINDS)}")
+    partner = get_partner_or_raise(uow, partner_id)
+    if (kind == "supplier_item") != (item_id is not None):
+        raise ApprovalStateError("an item is given exactly for supplier_item approvals")
+    if item_id is not None:
+        catalog.get_item_or_raise(uow, item_id)
+    open_request = uow.session.scalar(select(FirstApproval.id).where(
+        FirstApproval.kind == kind, FirstApproval.partner_id == partner.id,
+        FirstApproval.item_id == item_id if item_id is not None
+        else FirstApproval.item_id.is_(None),
+        FirstApproval.status.in_(("pending", "approved"))))
+    if open_request is not None:
+        raise ApprovalStateError("an approval for this subject is already pending or approved")
+    approval = FirstApproval(
+        reference=f"FA-TMP-{partner.id}-{item_id or 0}-{uow.now().timestamp()}", kind=kind,
+        partner_id=partner.id, item_id=item_id, status="pending", notes=notes,
+        requested_by_id=actor.id if actor is not None and actor.kind == "user" else None,
+        requested_at=uow.now())
+    uow.session.add(approval)
+    uow.session.flush()
+    approval.reference = f"FA-{approval.id:06d}"
+    uow.session.flush()
+    return approval
+
+
+def decide_first_approval(uow: UnitOfWork, approval_id: int, *, approve: bool, password: str,
+                          actor: Actor, comment: str | None = None) -> FirstApproval:
+    """QA signs: meaning "approved" (approval) or "reviewed" with status rejected."""
+    approval = uow.session.get(FirstApproval, approval_id)
+    if approval is None or approval.status != "pending":
+        raise ApprovalStateError("only a pending approval can be decided")
+    esign.sign(uow, record=approval, meaning="approved" if approve else "reviewed",
+               password=password, actor=actor, comment=comment)
+    if approve:
+        esign.require_signatures(uow, approval)
+    approval.status = "approved" if approve else "rejected"
+    approval.decided_at = uow.now()
+    if approve and approval.kind == "supplier_item" and approval.item_id is not None:
+        row = uow.session.scalar(select(ApprovedSupplier).where(
+            ApprovedSupplier.item_id == approval.item_id,
+            ApprovedSupplier.partner_id == approval.partner_id))
+        if row is None:
+            uow.session.add(ApprovedSupplier(item_id=approval.item_id,
+                                             partner_id=approval.partner_id,
+                                             approval_id=approval.id, active=True,
+                                             since=uow.today()))
+        else:
+            row.active, row.approval_id = True, approval.id
+    uow.session.flush()
+    return approval
+
+
+def list_approvals(uow: UnitOfWork, *, status: str | None = None) -> list[FirstApproval]:
+    query = select(FirstApproval).order_by(FirstApproval.id.desc())
+    if status:
+        query = query.where(FirstApproval.status == status)
+    return list(uow.session.scalars(query))

@@ -1,0 +1,1 @@
+"""Logging, metrics and health: how an operator sees what the processes do."""

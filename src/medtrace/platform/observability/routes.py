@@ -1,0 +1,53 @@
+"""/healthz, /readyz and /metrics: public, cheap, never cached."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from starlette.responses import Response
+
+from medtrace import __version__
+from medtrace.platform.auth.permissions import public
+from medtrace.platform.errors import NotReady
+from medtrace.platform.observability.health import check_readiness
+from medtrace.platform.observability.metrics import CONTENT_TYPE
+
+router = APIRouter(tags=["operations"])
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+@router.get("/healthz", summary="The process is alive", dependencies=[public()])
+def healthz() -> JSONResponse:
+    return JSONResponse({"status": "ok", "version": __version__}, headers=NO_STORE)
+
+
+@router.get(
+    "/readyz",
+    dependencies=[public()],
+    summary="The database answers and its schema is at the latest migration",
+    responses={503: {"description": "Not ready (problem+json with the reason)"}},
+)
+def readyz(request: Request) -> JSONResponse:
+    result = check_readiness(request.app.state.db)
+    if not result.ready:
+        raise NotReady("; ".join(result.problems), database=result.database, schema=result.schema)
+    return JSONResponse(
+        {
+            "status": "ready",
+            "database": result.database,
+            "dialect": request.app.state.db.dialect,
+            "schema": result.schema,
+            "revision": result.current,
+            "version": __version__,
+        },
+        headers=NO_STORE,
+    )
+
+
+@router.get("/metrics", summary="Prometheus metrics", response_class=Response,
+            dependencies=[public()])
+def metrics(request: Request) -> Response:
+    return Response(
+        request.app.state.metrics.render(), media_type=CONTENT_TYPE, headers=NO_STORE
+    )

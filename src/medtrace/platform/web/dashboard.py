@@ -1,0 +1,105 @@
+"""The home dashboard: panels of figures read from the database.
+
+Modules register panel providers (``register_panel``); the platform contributes the system
+panel. A provider gets a read-only unit of work and returns figures; one failing provider is
+shown as unavailable instead of breaking the home page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, inspect, select, text
+
+from medtrace.platform.actor import Actor
+from medtrace.platform.db.migrate import current_revisions, head_revisions
+from medtrace.platform.db.uow import UnitOfWork
+from medtrace.platform.i18n import N_
+from medtrace.platform.observability.logging import get_logger
+from medtrace.platform.policy import DEMO_LOADED_AT, get_setting
+from medtrace.platform.policy.models import Setting
+
+log = get_logger(__name__)
+
+
+@dataclass
+class Figure:
+    label: str  # msgid, translated by the template
+    value: object
+    kind: str = "text"  # text | label (a msgid) | number | datetime | bytes
+    link: str | None = None
+
+
+@dataclass
+class Panel:
+    key: str
+    title: str  # msgid
+    order: int
+    provider: Callable[[UnitOfWork], list[Figure]]
+    permission: str | None = None  # who may see the panel (None: every signed-in user)
+
+
+@dataclass
+class PanelView:
+    key: str
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+    failed: bool = False
+
+
+_panels: dict[str, Panel] = {}
+
+
+def register_panel(panel: Panel) -> None:
+    _panels[panel.key] = panel
+
+
+def build_dashboard(uow: UnitOfWork, actor: Actor | None) -> list[PanelView]:
+    views = []
+    for panel in sorted(_panels.values(), key=lambda p: (p.order, p.key)):
+        if panel.permission and (actor is None or not actor.can(panel.permission)):
+            continue
+        try:
+            with uow.session.begin_nested():
+                views.append(PanelView(panel.key, panel.title, panel.provider(uow)))
+        except Exception as exc:  # one broken panel must not take the home page down
+            log.error("dashboard.panel_failed", panel=panel.key, error=repr(exc))
+            views.append(PanelView(panel.key, panel.title, failed=True))
+    return views
+
+
+def database_size(uow: UnitOfWork) -> int:
+    session = uow.session
+    if uow.db.dialect == "sqlite":
+        pages = session.execute(text("PRAGMA page_count")).scalar_one()
+        page_size = session.execute(text("PRAGMA page_size")).scalar_one()
+        return int(pages) * int(page_size)
+    return int(session.execute(text("SELECT pg_database_size(current_database())")).scalar_one())
+
+
+def database_version(uow: UnitOfWork) -> str:
+    session = uow.session
+    if uow.db.dialect == "sqlite":
+        return "SQLite " + session.execute(text("SELECT sqlite_version()")).scalar_one()
+    return "PostgreSQL " + str(session.execute(text("SHOW server_version")).scalar_one())
+
+
+def _system_figures(uow: UnitOfWork) -> list[Figure]:
+    connection = uow.session.connection()
+    tables = [t for t in inspect(connection).get_table_names() if t != "alembic_version"]
+    current = sorted(current_revisions(connection))
+    at_head = set(current) == head_revisions()
+    settings_count = uow.session.scalar(select(func.count()).select_from(Setting)) or 0
+    return [
+        Figure(N_("Database"), database_version(uow)),
+        Figure(N_("Schema revision"), ", ".join(current) or "—"),
+        Figure(N_("Schema at latest migration"), N_("yes") if at_head else N_("no"), "label"),
+        Figure(N_("Tables"), len(tables), "number"),
+        Figure(N_("Database size"), database_size(uow), "bytes"),
+        Figure(N_("Policy settings stored"), settings_count, "number"),
+        Figure(N_("Demo data loaded"), get_setting(uow, DEMO_LOADED_AT), "datetime"),
+    ]
+
+
+register_panel(Panel("system", N_("System"), 10_000, _system_figures))  # every signed-in user
