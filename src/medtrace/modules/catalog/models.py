@@ -76,7 +76,8 @@ class PackagingLevel(Audited, Base):
     above holds ``quantity`` of the level below."""
 
     __tablename__ = "catalog_packaging_level"
-    __table_args__ = (UniqueConstraint("item_id", "level"), UniqueConstraint("gtin"))
+    __table_args__ = (UniqueConstraint("item_id", "level"), UniqueConstraint("gtin"),
+                      UniqueConstraint("alt_agency", "alt_di"))
     __audit_ref__ = "gtin"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -85,4 +86,8 @@ class PackagingLevel(Audited, Base):
     name: Mapped[str] = mapped_column(String(50))
     gtin: Mapped[str] = mapped_column(String(14))
     quantity: Mapped[Decimal] = mapped_column(Quantity())  # of the level below (1 at level 0)
+    # The same package's DI from another FDA-accredited issuing agency, when its label carries
+    # one: HIBCC (LIC + product code + unit of measure digit) or ICCBBA (ISBT 128 product code).
+    alt_agency: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    alt_di: Mapped[str | None] = mapped_column(String(40), nullable=True)
     uom: Mapped[str | None] = mapped_column(ForeignKey("catalog_uom.code"), nullable=True)
