@@ -38,6 +38,8 @@ class Item(Audited, Base):
     class_us: Mapped[str | None] = mapped_column(String(5), nullable=True)  # I, II, III
     class_eu: Mapped[str | None] = mapped_column(String(5), nullable=True)  # I, IIa, IIb, III
     tracking: Mapped[str] = mapped_column(String(12), default="lot")
+    # What the item is in the bill of materials: finished devices are what a recall counts.
+    kind: Mapped[str] = mapped_column(String(12), default="finished", server_default="finished")
     shelf_life_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     min_remaining_shelf_life_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     storage_min_c: Mapped[Decimal | None] = mapped_column(Quantity(), nullable=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,6 +29,7 @@ class ItemWrite(BaseModel):
     class_us: str | None = None
     class_eu: str | None = None
     tracking: str = "lot"
+    kind: Literal["finished", "subassembly", "component"] = "finished"
     shelf_life_days: int | None = Field(default=None, ge=0, le=36500)
     min_remaining_shelf_life_days: int | None = Field(default=None, ge=0, le=36500)
     storage_min_c: Decimal | None = None
@@ -77,6 +78,7 @@ class ItemRead(BaseModel):
     class_us: str | None
     class_eu: str | None
     tracking: str
+    kind: str
     shelf_life_days: int | None
     min_remaining_shelf_life_days: int | None
     storage_min_c: Decimal | None
