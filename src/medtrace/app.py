@@ -30,6 +30,7 @@ from medtrace.platform.auth import web as auth_web
 from medtrace.platform.auth.errors import PasswordExpired, SessionExpired, Unauthenticated
 from medtrace.platform.auth.resolve import resolve_actor
 from medtrace.platform.customfields import api as customfields_api
+from medtrace.platform.customfields import web as customfields_web
 from medtrace.platform.db.session import Database
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.errors import DomainError
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(pages.pages)
     app.include_router(auth_web.router)
     app.include_router(auth_admin_web.router)
+    app.include_router(customfields_web.router)
     app.include_router(audit_routes.pages)
     app.include_router(catalog_web.router)
     app.include_router(partners_web.router)

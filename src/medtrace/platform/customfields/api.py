@@ -1,4 +1,5 @@
-"""Administration of custom fields: `GET/POST /api/v1/admin/custom-fields`."""
+"""Administration of custom fields: `GET/POST /api/v1/admin/custom-fields` (paginated, with
+filters), one field by id (`GET/PUT`), and the entities that accept custom fields."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from medtrace.platform.actor import Actor
-from medtrace.platform.auth.permissions import declare, require
+from medtrace.platform.auth.permissions import require
 from medtrace.platform.customfields import service
-from medtrace.platform.i18n import N_
+from medtrace.platform.customfields.permissions import ADMIN_CUSTOM_FIELDS
 from medtrace.platform.web.deps import new_uow
 
-ADMIN_CUSTOM_FIELDS = declare("platform.admin.customfields", N_("Define custom fields"))
+__all__ = ["ADMIN_CUSTOM_FIELDS", "router"]
 
 router = APIRouter(prefix="/api/v1/admin", tags=["custom fields"])
 
@@ -24,21 +25,27 @@ class Choice(BaseModel):
     label_en: str = ""
 
 
-class FieldWrite(BaseModel):
-    entity: str
-    name: str
+class FieldChange(BaseModel):
+    """What may change of an existing field (not its entity, name or type)."""
+
     label_zh: str = Field(min_length=1, max_length=100)
     label_en: str = Field(min_length=1, max_length=100)
-    kind: str
-    unit: str | None = None
+    unit: str | None = Field(default=None, max_length=20, description="numbers only")
     required: bool = False
-    pattern: str | None = None
-    min_value: Decimal | None = None
-    max_value: Decimal | None = None
-    choices: list[Choice] = Field(default_factory=list)
-    reference_entity: str | None = None
+    pattern: str | None = Field(default=None, max_length=200,
+                                description="regular expression the whole text must match")
+    min_value: Decimal | None = Field(default=None, description="numbers only")
+    max_value: Decimal | None = Field(default=None, description="numbers only")
+    choices: list[Choice] = Field(default_factory=list, description="choice fields only")
+    reference_entity: str | None = Field(default=None, description="reference fields only")
     position: int = 0
     active: bool = True
+
+
+class FieldWrite(FieldChange):
+    entity: str = Field(description="e.g. catalog.item, partners.partner")
+    name: str = Field(description="lower-case letters, digits and _")
+    kind: str = Field(description=", ".join(service.KINDS))
 
 
 class FieldRead(FieldWrite):
@@ -46,12 +53,30 @@ class FieldRead(FieldWrite):
     id: int
 
 
-@router.get("/custom-fields", response_model=list[FieldRead], summary="Custom fields")
-def list_fields(request: Request, entity: str = Query(..., description="e.g. catalog.item"),
-                _: Actor = require(ADMIN_CUSTOM_FIELDS)) -> list[FieldRead]:
+class FieldPage(BaseModel):
+    items: list[FieldRead]
+    total: int
+    limit: int
+    offset: int
+
+
+@router.get("/custom-fields", response_model=FieldPage,
+            summary="Custom fields (filters, paginated)")
+def list_fields(
+    request: Request,
+    entity: str | None = Query(None, description="e.g. catalog.item"),
+    kind: str | None = Query(None, description=", ".join(service.KINDS)),
+    active: bool | None = Query(None),
+    q: str | None = Query(None, description="Name or label contains"),
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+    _: Actor = require(ADMIN_CUSTOM_FIELDS),
+) -> FieldPage:
     with new_uow(request, write=False) as uow:
-        return [FieldRead.model_validate(f)
-                for f in service.list_fields(uow, entity, active_only=False)]
+        rows, total = service.search_fields(uow, entity=entity, kind=kind, active=active,
+                                            search=q, limit=limit, offset=offset)
+        return FieldPage(items=[FieldRead.model_validate(f) for f in rows], total=total,
+                         limit=limit, offset=offset)
 
 
 @router.get("/custom-field-entities", summary="Entities that accept custom fields")
@@ -60,10 +85,29 @@ def list_entities(_: Actor = require(ADMIN_CUSTOM_FIELDS)) -> dict[str, str]:
 
 
 @router.post("/custom-fields", response_model=FieldRead,
-             summary="Define a custom field or change its definition")
+             summary="Define a custom field or change its definition (by entity and name)")
 def save_field(request: Request, body: FieldWrite,
                _: Actor = require(ADMIN_CUSTOM_FIELDS)) -> FieldRead:
     with new_uow(request) as uow:
         data = body.model_dump()
         data["choices"] = [c.model_dump() for c in body.choices]
         return FieldRead.model_validate(service.save_field(uow, **data))
+
+
+@router.get("/custom-fields/{field_id}", response_model=FieldRead, summary="One custom field")
+def get_field(request: Request, field_id: int,
+              _: Actor = require(ADMIN_CUSTOM_FIELDS)) -> FieldRead:
+    with new_uow(request, write=False) as uow:
+        return FieldRead.model_validate(service.get_field_or_raise(uow, field_id))
+
+
+@router.put("/custom-fields/{field_id}", response_model=FieldRead,
+            summary="Change a custom field's definition")
+def change_field(request: Request, field_id: int, body: FieldChange,
+                 _: Actor = require(ADMIN_CUSTOM_FIELDS)) -> FieldRead:
+    with new_uow(request) as uow:
+        field = service.get_field_or_raise(uow, field_id)
+        data = body.model_dump()
+        data["choices"] = [c.model_dump() for c in body.choices]
+        return FieldRead.model_validate(service.save_field(
+            uow, entity=field.entity, name=field.name, kind=field.kind, **data))
