@@ -6,6 +6,7 @@ Alembic's env.py and the schema-drift test read ``metadata`` from here. A new mo
 
 from medtrace.modules.catalog import models as _catalog_models  # noqa: F401
 from medtrace.modules.partners import models as _partners_models  # noqa: F401
+from medtrace.modules.traceability import models as _traceability_models  # noqa: F401
 from medtrace.platform.audit import models as _audit_models  # noqa: F401
 from medtrace.platform.auth import models as _auth_models  # noqa: F401
 from medtrace.platform.customfields import models as _customfields_models  # noqa: F401

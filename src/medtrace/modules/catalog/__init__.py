@@ -10,6 +10,7 @@ from medtrace.modules.catalog.errors import (
     StatusChangeRefused,
     UnknownUnit,
 )
+from medtrace.modules.catalog.lookups import item_ids_by_code, item_refs
 from medtrace.modules.catalog.rules import (
     CLASSES_CN,
     gs1_check_digit,
@@ -28,6 +29,7 @@ from medtrace.modules.catalog.service import (
     item_summary,
     list_items,
     list_units,
+    resolve_udi,
     set_status,
     to_base_quantity,
     update_item,
@@ -53,10 +55,13 @@ __all__ = [
     "get_item_by_code",
     "get_item_or_raise",
     "gs1_check_digit",
+    "item_ids_by_code",
+    "item_refs",
     "item_summary",
     "list_items",
     "list_units",
     "normalize_gtin",
+    "resolve_udi",
     "set_status",
     "to_base_quantity",
     "tracks_lot",

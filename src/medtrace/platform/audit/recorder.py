@@ -358,8 +358,10 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
 # --- bulk statements ---------------------------------------------------------------------------
 
 
-def _audited_tables() -> set[str]:
-    names: set[str] = set()
+def _audited_tables() -> dict[str, set[str]]:
+    """Audited table names, each with the bookkeeping columns (``__audit_ignore__``) that a
+    bulk UPDATE may set without escaping the audit trail."""
+    names: dict[str, set[str]] = {}
     classes = list(Audited.__subclasses__())
     while classes:
         cls = classes.pop()
@@ -367,8 +369,9 @@ def _audited_tables() -> set[str]:
         mapper = inspect(cls, raiseerr=False)
         if mapper is None:
             continue
-        names.add(mapper.local_table.name)
-        names.update(r.secondary.name for r in mapper.relationships if r.secondary is not None)
+        names[mapper.local_table.name] = set(cls.__audit_ignore__)
+        names.update({r.secondary.name: set() for r in mapper.relationships
+                      if r.secondary is not None})
     return names
 
 
@@ -377,7 +380,13 @@ def _guard_bulk(state: ORMExecuteState) -> None:
         return
     table = getattr(state.statement, "table", None)
     name = getattr(table, "name", None)
-    if name in _audited_tables():
+    audited = _audited_tables()
+    if name in audited:
+        if state.is_update:
+            values = getattr(state.statement, "_values", None) or {}
+            columns = {getattr(key, "key", key) for key in values}
+            if columns and columns <= audited[name]:
+                return  # bookkeeping only (e.g. whereabouts the journal records)
         raise AuditBypassError(
             f"bulk {'INSERT' if state.is_insert else 'UPDATE' if state.is_update else 'DELETE'}"
             f" on audited table {name} would escape the audit trail; change instances instead"
