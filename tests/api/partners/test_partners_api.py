@@ -116,7 +116,9 @@ def test_expired_licence_and_refused_files(client, db):
     assert client.get(f"/api/v1/partners/{customer['id']}", headers=clerk).json()[
         "qualification"] == "expired"
     expiring = client.get("/api/v1/partner-documents/expiring?days=30", headers=clerk).json()
-    assert [e["number"] for e in expiring] == ["EXP-1"] and expiring[0]["days_left"] == -1
+    assert expiring["total"] == 1
+    assert [e["number"] for e in expiring["items"]] == ["EXP-1"]
+    assert expiring["items"][0]["days_left"] == -1
     fake = client.post(f"/api/v1/partners/{customer['id']}/documents", headers=clerk, data={
         "data": json.dumps({"doc_type": "other", "number": "X"})},
         files={"file": ("virus.pdf", b"MZ\x90\x00", "application/pdf")})

@@ -17,6 +17,8 @@ from medtrace.platform import customfields
 from medtrace.platform.actor import Actor
 from medtrace.platform.audit import history_for
 from medtrace.platform.auth.permissions import require
+from medtrace.platform.customfields import export as cf_export
+from medtrace.platform.customfields import present as cf_present
 from medtrace.platform.errors import DomainError, ValidationFailed
 from medtrace.platform.i18n import N_
 from medtrace.platform.web import csrf
@@ -35,19 +37,67 @@ def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTM
     return render(request.app.state.templates, request, name, status_code=status, **context)
 
 
+def _item_filters(request: Request, uow: Any) -> dict[str, Any]:
+    """The list's filters from the query string, custom fields (``cf_<name>``) included."""
+    params = request.query_params
+    fields = customfields.list_fields(uow, service.ENTITY)
+    values = {name: params.get(name, "") for name in ("q", "status", "tracking", "class_cn")}
+    return {"fields": fields, "values": values,
+            "custom": cf_present.query_filters(fields, params)}
+
+
+def _list_items(uow: Any, filters: dict[str, Any], limit: int, offset: int
+                ) -> tuple[list[Any], int]:
+    values = filters["values"]
+    return service.list_items(uow, search=values["q"] or None, status=values["status"] or None,
+                              tracking=values["tracking"] or None,
+                              class_cn=values["class_cn"] or None, custom=filters["custom"],
+                              limit=limit, offset=offset)
+
+
 @router.get("/catalog/items", response_class=HTMLResponse)
-def items(request: Request, q: str | None = None, status: str | None = None,
-          tracking: str | None = None, class_cn: str | None = None,
-          page: int = Query(1, ge=1), _: Actor = require(ITEM_VIEW)) -> Response:
+def items(request: Request, page: int = Query(1, ge=1),
+          _: Actor = require(ITEM_VIEW)) -> Response:
     with new_uow(request, write=False) as uow:
-        rows, total = service.list_items(uow, search=q, status=status or None,
-                                         tracking=tracking or None, class_cn=class_cn or None,
-                                         limit=PAGE, offset=(page - 1) * PAGE)
-        return _page(request, "catalog/items.html", items=rows, total=total, page=page,
-                     page_size=PAGE, values={"q": q or "", "status": status or "",
-                                             "tracking": tracking or "",
-                                             "class_cn": class_cn or ""},
-                     rules=rules)
+        filters = _item_filters(request, uow)
+        problem: dict[str, Any] = {}
+        try:
+            rows, total = _list_items(uow, filters, PAGE, (page - 1) * PAGE)
+        except DomainError as exc:  # a custom-field filter of the wrong type
+            rows, total, problem = [], 0, form_error(request, exc)
+        custom = customfields.values_for(uow, service.ENTITY, [r.id for r in rows])
+        query = cf_present.filter_query(filters["custom"], filters["values"])
+        return _page(request, "catalog/items.html", status=422 if problem else 200,
+                     items=[(r, custom.get(str(r.id), {})) for r in rows], total=total,
+                     page=page, page_size=PAGE, query=query, rules=rules, cf=cf_present,
+                     **filters, **problem)
+
+
+@router.get("/catalog/items/export", response_class=Response)
+def export_items(request: Request, format: str = Query("xlsx", pattern="^(csv|xlsx)$"),
+                 _: Actor = require(ITEM_VIEW)) -> Response:
+    """The filtered list (every page, not only the one shown) with the custom-field columns."""
+    with new_uow(request, write=False) as uow:
+        filters = _item_filters(request, uow)
+        rows, total = _list_items(uow, filters, 500, 0)
+        while len(rows) < total:
+            more, _more_total = _list_items(uow, filters, 500, len(rows))
+            if not more:
+                break
+            rows += more
+        fields = customfields.list_fields(uow, service.ENTITY, active_only=False)
+        custom = customfields.values_for(uow, service.ENTITY, [r.id for r in rows])
+        headings = cf_export.headings((
+            N_("Code"), N_("Name (Chinese)"), N_("Name (English)"), N_("China class"),
+            N_("Tracking"), N_("Status"), N_("Base unit"), "UDI-DI",
+            N_("Registration or filing certificate number"), N_("Certificate valid until")),
+            fields, request.state.locale)
+        table = [[r.code, r.name_zh, r.name_en, r.class_cn, r.tracking, r.status, r.base_uom,
+                  r.packaging[0].gtin if r.packaging else None, r.registration_number,
+                  r.registration_expiry,
+                  *cf_export.custom_cells(fields, custom.get(str(r.id), {}))] for r in rows]
+        return cf_export.export_response(format, name="items", headings=headings, rows=table,
+                                         stamp=uow.today())
 
 
 @router.get("/catalog/items/new", response_class=HTMLResponse)

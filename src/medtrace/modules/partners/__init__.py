@@ -1,6 +1,50 @@
-"""Partners: suppliers, customers, manufacturers, qualifications, first-operation approval.
-The public face of the module, for the modules above it."""
+"""Partners: suppliers, customers, manufacturers, qualifications, first-operation approval,
+approved-supplier lists. The public face of the module, for the modules above it."""
 
+from medtrace.modules.partners.errors import (
+    ApprovalStateError,
+    ApprovedSupplierRefused,
+    DocumentInvalid,
+    PartnerCodeTaken,
+    PartnerInvalid,
+    PartnerNotFound,
+    PartnerNotQualified,
+)
 from medtrace.modules.partners.lookups import partner_codes, partner_ids_by_code
+from medtrace.modules.partners.schemas import PartnerCreate, PartnerPage, PartnerRead, PartnerWrite
+from medtrace.modules.partners.service import (
+    ENTITY,
+    TradeDecision,
+    ensure_may_trade,
+    get_partner_by_code,
+    get_partner_or_raise,
+    list_approved_suppliers,
+    list_partners,
+    may_trade,
+    qualification_of,
+)
 
-__all__ = ["partner_codes", "partner_ids_by_code"]
+__all__ = [
+    "ENTITY",
+    "ApprovalStateError",
+    "ApprovedSupplierRefused",
+    "DocumentInvalid",
+    "PartnerCodeTaken",
+    "PartnerCreate",
+    "PartnerInvalid",
+    "PartnerNotFound",
+    "PartnerNotQualified",
+    "PartnerPage",
+    "PartnerRead",
+    "PartnerWrite",
+    "TradeDecision",
+    "ensure_may_trade",
+    "get_partner_by_code",
+    "get_partner_or_raise",
+    "list_approved_suppliers",
+    "list_partners",
+    "may_trade",
+    "partner_codes",
+    "partner_ids_by_code",
+    "qualification_of",
+]

@@ -1,5 +1,6 @@
-"""Partners API: partners, qualification documents (with files), the trade check,
-first-operation approvals and expiring documents."""
+"""Partners API: partners (paginated, with filters and custom fields), qualification documents
+(with files), the trade check, first-operation approvals, expiring documents and the
+approved-supplier lists."""
 
 from __future__ import annotations
 
@@ -13,16 +14,24 @@ from medtrace.modules.partners import service
 from medtrace.modules.partners.permissions import (
     APPROVAL_DECIDE,
     APPROVAL_REQUEST,
+    ASL_EDIT,
     PARTNER_EDIT,
     PARTNER_VIEW,
 )
 from medtrace.modules.partners.schemas import (
     ApprovalDecision,
+    ApprovalPage,
     ApprovalRead,
     ApprovalRequest,
+    ApprovedSupplierPage,
+    ApprovedSupplierRead,
+    ApprovedSupplierWrite,
     DocumentRead,
     DocumentWrite,
+    ExpiringPage,
+    ExpiringRead,
     PartnerCreate,
+    PartnerPage,
     PartnerRead,
     PartnerWrite,
     TradeDecisionRead,
@@ -30,25 +39,40 @@ from medtrace.modules.partners.schemas import (
 )
 from medtrace.platform.actor import Actor
 from medtrace.platform.auth.permissions import require
+from medtrace.platform.customfields.present import parse_pairs
 from medtrace.platform.errors import ValidationFailed
 from medtrace.platform.web.deps import new_uow
 
 router = APIRouter(prefix="/api/v1", tags=["partners"])
 
 
-def _read(uow, partner) -> PartnerRead:  # type: ignore[no-untyped-def]
-    return PartnerRead.model_validate(partner).model_copy(
-        update={"qualification": service.qualification_of(uow, partner)})
+def _read(uow, partner, qualification=None,  # type: ignore[no-untyped-def]
+          custom=None) -> PartnerRead:
+    return PartnerRead.model_validate(partner).model_copy(update={
+        "qualification": qualification or service.qualification_of(uow, partner),
+        "custom_fields": service.custom_values(uow, partner.id) if custom is None else custom})
 
 
-@router.get("/partners", response_model=list[PartnerRead], summary="List partners")
+@router.get("/partners", response_model=PartnerPage,
+            summary="List partners (filters, paginated)")
 def list_partners(
     request: Request,
+    q: str | None = Query(None, description="Code or name contains"),
     role: str | None = Query(None, description="supplier, customer or manufacturer"),
+    active: bool | None = Query(None),
+    custom: list[str] = Query([], description="Custom field filter name:value (repeatable)"),
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
     _: Actor = require(PARTNER_VIEW),
-) -> list[PartnerRead]:
+) -> PartnerPage:
     with new_uow(request, write=False) as uow:
-        return [_read(uow, p) for p in service.list_partners(uow, role=role)]
+        rows, total = service.list_partners(uow, search=q, role=role, active=active,
+                                            custom=parse_pairs(custom), limit=limit,
+                                            offset=offset)
+        qualifications = service.qualifications_of(uow, rows)
+        values = service.custom_values_of(uow, rows)
+        return PartnerPage(items=[_read(uow, p, qualifications[p.id], values[p.id])
+                                  for p in rows], total=total, limit=limit, offset=offset)
 
 
 @router.post("/partners", response_model=PartnerRead, status_code=201,
@@ -109,23 +133,36 @@ def may_trade(request: Request, partner_id: int, item_id: int,
                                  reasons=[TradeReason(**m) for m in decision.messages()])
 
 
-@router.get("/partner-documents/expiring", summary="Documents expiring within N days")
+@router.get("/partner-documents/expiring", response_model=ExpiringPage,
+            summary="Documents expiring within N days (or expired), paginated")
 def expiring(request: Request, days: int = Query(30, ge=0, le=3650),
-             _: Actor = require(PARTNER_VIEW)) -> list[dict[str, object]]:
+             limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+             _: Actor = require(PARTNER_VIEW)) -> ExpiringPage:
     with new_uow(request, write=False) as uow:
         today = uow.today()
-        return [{"partner": p.code, "partner_id": p.id, "document_id": d.id,
-                 "doc_type": d.doc_type, "number": d.number, "valid_to": d.valid_to,
-                 "days_left": (d.valid_to - today).days if d.valid_to else None}
-                for p, d in service.expiring_documents(uow, days)]
+        rows, total = service.expiring_documents(uow, days, limit=limit, offset=offset)
+        return ExpiringPage(items=[ExpiringRead(
+            partner=p.code, partner_id=p.id, document_id=d.id, doc_type=d.doc_type,
+            number=d.number, valid_to=d.valid_to,
+            days_left=(d.valid_to - today).days if d.valid_to else None) for p, d in rows],
+            total=total, limit=limit, offset=offset)
 
 
-@router.get("/first-approvals", response_model=list[ApprovalRead],
-            summary="First-operation approvals (首营审核)")
-def list_approvals(request: Request, status: str | None = None,
-                   _: Actor = require(PARTNER_VIEW)) -> list[ApprovalRead]:
+@router.get("/first-approvals", response_model=ApprovalPage,
+            summary="First-operation approvals (首营审核), filters, paginated")
+def list_approvals(
+    request: Request,
+    status: str | None = Query(None, description="pending, approved or rejected"),
+    kind: str | None = Query(None, description="supplier, customer or supplier_item"),
+    partner_id: int | None = Query(None),
+    limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+    _: Actor = require(PARTNER_VIEW),
+) -> ApprovalPage:
     with new_uow(request, write=False) as uow:
-        return [ApprovalRead.model_validate(a) for a in service.list_approvals(uow, status=status)]
+        rows, total = service.list_approvals(uow, status=status, kind=kind,
+                                             partner_id=partner_id, limit=limit, offset=offset)
+        return ApprovalPage(items=[ApprovalRead.model_validate(a) for a in rows], total=total,
+                            limit=limit, offset=offset)
 
 
 @router.post("/first-approvals", response_model=ApprovalRead, status_code=201,
@@ -155,3 +192,51 @@ def reject(request: Request, approval_id: int, body: ApprovalDecision,
         return ApprovalRead.model_validate(service.decide_first_approval(
             uow, approval_id, approve=False, password=body.password, actor=actor,
             comment=body.comment))
+
+
+def _listed(row: service.ListedSupplier) -> ApprovedSupplierRead:
+    return ApprovedSupplierRead.model_validate(row.entry).model_copy(
+        update={"item_code": row.item_code, "partner_code": row.partner.code})
+
+
+@router.get("/approved-suppliers", response_model=ApprovedSupplierPage,
+            summary="Approved-supplier lists (filters, paginated)")
+def list_approved_suppliers(
+    request: Request,
+    item_id: int | None = Query(None),
+    partner_id: int | None = Query(None),
+    active: bool | None = Query(True, description="false: suppliers taken off a list"),
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+    _: Actor = require(PARTNER_VIEW),
+) -> ApprovedSupplierPage:
+    with new_uow(request, write=False) as uow:
+        rows, total = service.list_approved_suppliers(
+            uow, item_id=item_id, partner_id=partner_id, active=active, limit=limit,
+            offset=offset)
+        return ApprovedSupplierPage(items=[_listed(r) for r in rows], total=total,
+                                    limit=limit, offset=offset)
+
+
+@router.post("/approved-suppliers", response_model=ApprovedSupplierRead, status_code=201,
+             summary="Put a supplier on an item's approved-supplier list")
+def add_approved_supplier(request: Request, body: ApprovedSupplierWrite,
+                          _: Actor = require(ASL_EDIT)) -> ApprovedSupplierRead:
+    with new_uow(request) as uow:
+        entry = service.add_approved_supplier(uow, item_id=body.item_id,
+                                              partner_id=body.partner_id)
+        rows, _total = service.list_approved_suppliers(uow, item_id=entry.item_id,
+                                                       partner_id=entry.partner_id)
+        return _listed(rows[0])
+
+
+@router.delete("/approved-suppliers/{entry_id}", response_model=ApprovedSupplierRead,
+               summary="Take a supplier off an item's list (reason in X-Change-Reason)")
+def remove_approved_supplier(request: Request, entry_id: int,
+                             _: Actor = require(ASL_EDIT)) -> ApprovedSupplierRead:
+    with new_uow(request) as uow:
+        entry = service.remove_approved_supplier(uow, entry_id)
+        rows, _total = service.list_approved_suppliers(uow, item_id=entry.item_id,
+                                                       partner_id=entry.partner_id,
+                                                       active=None)
+        return _listed(rows[0])

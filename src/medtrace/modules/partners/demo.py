@@ -14,6 +14,7 @@ from medtrace.modules.partners import service
 from medtrace.modules.partners.permissions import (
     APPROVAL_DECIDE,
     APPROVAL_REQUEST,
+    ASL_EDIT,
     PARTNER_EDIT,
     PARTNER_VIEW,
 )
@@ -24,7 +25,7 @@ from medtrace.platform.demo import DemoStep, register_demo_step
 
 ROLE_GRANTS = {
     "warehouse": [ITEM_VIEW, PARTNER_VIEW],
-    "qa": [ITEM_VIEW, ITEM_STATUS, PARTNER_VIEW, APPROVAL_DECIDE],
+    "qa": [ITEM_VIEW, ITEM_STATUS, PARTNER_VIEW, APPROVAL_DECIDE, ASL_EDIT],
     "production": [ITEM_VIEW],
     "sales": [ITEM_VIEW, PARTNER_VIEW, PARTNER_EDIT, APPROVAL_REQUEST],
     "service": [ITEM_VIEW],

@@ -50,3 +50,14 @@ class ApprovalStateError(DomainError):
     status = 422
     title = N_("The first-operation approval is not in a state that allows this.")
     help = "Only pending approvals can be approved or rejected; one open request per subject."
+
+
+class ApprovedSupplierRefused(DomainError):
+    code = "MT-PARTNER-ASL-REFUSED"
+    status = 422
+    title = N_("This change of the approved-supplier list is not allowed.")
+    help = (
+        "Only an active supplier whose first-operation review is approved can be put on an "
+        "item's approved-supplier list, once; only a listed supplier can be taken off it "
+        "(with a reason)."
+    )

@@ -88,10 +88,12 @@ class FirstApproval(Audited, Base):
 
 
 class ApprovedSupplier(Audited, Base):
-    """The approved-supplier list: which partner may supply which item."""
+    """The approved-supplier list: which partner may supply which item. Taking a supplier
+    off the list (active -> False) needs a reason, recorded in the audit trail."""
 
     __tablename__ = "partners_approved_supplier"
     __table_args__ = (UniqueConstraint("item_id", "partner_id"),)
+    __audit_controlled__ = ("active", {True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("catalog_item.id"))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,6 +19,8 @@ class PartnerWrite(BaseModel):
     phone: str | None = None
     email: str | None = None
     active: bool = True
+    custom_fields: dict[str, Any] | None = Field(
+        default=None, description="Custom field values by name; left out on a change: kept")
 
 
 class PartnerCreate(PartnerWrite):
@@ -51,6 +54,14 @@ class PartnerRead(PartnerWrite):
     qualification: str = Field(default="missing",
                                description="qualified, expiring, expired or missing")
     documents: list[DocumentRead]
+    custom_fields: dict[str, Any] = Field(default_factory=dict)  # type: ignore[assignment]
+
+
+class PartnerPage(BaseModel):
+    items: list[PartnerRead]
+    total: int
+    limit: int
+    offset: int
 
 
 class TradeReason(BaseModel):
@@ -86,3 +97,51 @@ class ApprovalRead(BaseModel):
     notes: str
     requested_at: dt.datetime
     decided_at: dt.datetime | None
+
+
+class ApprovalPage(BaseModel):
+    items: list[ApprovalRead]
+    total: int
+    limit: int
+    offset: int
+
+
+class ExpiringRead(BaseModel):
+    partner: str
+    partner_id: int
+    document_id: int
+    doc_type: str
+    number: str
+    valid_to: dt.date | None
+    days_left: int | None
+
+
+class ExpiringPage(BaseModel):
+    items: list[ExpiringRead]
+    total: int
+    limit: int
+    offset: int
+
+
+class ApprovedSupplierWrite(BaseModel):
+    item_id: int
+    partner_id: int
+
+
+class ApprovedSupplierRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    item_id: int
+    item_code: str = ""
+    partner_id: int
+    partner_code: str = ""
+    approval_id: int | None
+    active: bool
+    since: dt.date
+
+
+class ApprovedSupplierPage(BaseModel):
+    items: list[ApprovedSupplierRead]
+    total: int
+    limit: int
+    offset: int

@@ -7,13 +7,15 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, or_, select
 
 from medtrace.modules import catalog
 from medtrace.modules.partners import rules
 from medtrace.modules.partners.errors import (
     ApprovalStateError,
+    ApprovedSupplierRefused,
     DocumentInvalid,
     PartnerCodeTaken,
     PartnerInvalid,
@@ -27,7 +29,7 @@ from medtrace.modules.partners.models import (
     QualificationDocument,
 )
 from medtrace.modules.partners.schemas import DocumentWrite, PartnerCreate, PartnerWrite
-from medtrace.platform import esign
+from medtrace.platform import customfields, esign
 from medtrace.platform.actor import Actor
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.i18n import N_, gettext
@@ -44,6 +46,20 @@ FILE_TYPES = {
 }
 
 
+ENTITY = "partners.partner"
+
+
+def _partner_key(uow: UnitOfWork, text: str) -> str | None:
+    """What a reference field stores of a partner: its code (given the code or the id)."""
+    partner = get_partner_by_code(uow, text)
+    if partner is None and text.strip().isdigit():
+        partner = uow.session.get(Partner, int(text))
+    return partner.code if partner is not None else None
+
+
+customfields.register_entity(ENTITY, N_("Partners"), resolve=_partner_key)
+
+
 def get_partner_or_raise(uow: UnitOfWork, partner_id: int) -> Partner:
     partner = uow.session.get(Partner, partner_id)
     if partner is None:
@@ -55,21 +71,57 @@ def get_partner_by_code(uow: UnitOfWork, code: str) -> Partner | None:
     return uow.session.scalar(select(Partner).where(Partner.code == code.strip()))
 
 
-def list_partners(uow: UnitOfWork, *, role: str | None = None) -> list[Partner]:
-    query = select(Partner).order_by(Partner.code)
+def list_partners(
+    uow: UnitOfWork,
+    *,
+    search: str | None = None,
+    role: str | None = None,
+    active: bool | None = None,
+    custom: dict[str, Any] | None = None,
+    limit: int | None = 50,
+    offset: int = 0,
+) -> tuple[list[Partner], int]:
+    """Partners matching every filter (custom fields by the indexed lookup), by code; and
+    how many match in all. ``limit=None``: all of them (exports)."""
+    query = select(Partner)
+    if search and search.strip():
+        like = f"%{search.strip()}%"
+        query = query.where(or_(Partner.code.ilike(like), Partner.name_zh.ilike(like),
+                                Partner.name_en.ilike(like)))
     if role in ("supplier", "customer", "manufacturer"):
         query = query.where(getattr(Partner, f"is_{role}").is_(True))
-    return list(uow.session.scalars(query))
+    if active is not None:
+        query = query.where(Partner.active.is_(active))
+    for name, value in (custom or {}).items():
+        ids = customfields.matching_record_ids(uow, ENTITY, name, value)
+        query = query.where(cast(Partner.id, String).in_(ids))
+    total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    query = query.order_by(Partner.code).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(uow.session.scalars(query)), int(total)
+
+
+def custom_values(uow: UnitOfWork, partner_id: int) -> dict[str, Any]:
+    return customfields.get_values(uow, ENTITY, partner_id)
+
+
+def custom_values_of(uow: UnitOfWork, partners: list[Partner]) -> dict[int, dict[str, Any]]:
+    """The custom-field values of many partners in one query, by partner id."""
+    found = customfields.values_for(uow, ENTITY, [p.id for p in partners])
+    return {p.id: found.get(str(p.id), {}) for p in partners}
 
 
 def _validate(data: PartnerWrite) -> None:
     problems = []
     if not (data.is_supplier or data.is_customer or data.is_manufacturer):
-        problems.append({"field": "roles", "message": "supplier, customer or manufacturer",
+        problems.append({"field": "roles",
+                         "message": gettext("supplier, customer or manufacturer"),
                          "type": "missing"})
     if data.is_customer and data.customer_type not in rules.CUSTOMER_TYPES:
         problems.append({"field": "customer_type",
-                         "message": f"one of {', '.join(rules.CUSTOMER_TYPES)}",
+                         "message": gettext("one of %(values)s",
+                                            values=", ".join(rules.CUSTOMER_TYPES)),
                          "type": "value_error"})
     if problems:
         raise PartnerInvalid("; ".join(f"{p['field']}: {p['message']}" for p in problems),
@@ -78,21 +130,29 @@ def _validate(data: PartnerWrite) -> None:
 
 def create_partner(uow: UnitOfWork, data: PartnerCreate) -> Partner:
     _validate(data)
-    if get_partner_by_code(uow, data.code) is not None:
-        raise PartnerCodeTaken(f"partner {data.code} exists")
-    partner = Partner(**data.model_dump())
-    partner.code = data.code.strip()
+    code = data.code.strip()
+    if not code:
+        raise PartnerInvalid("the code is empty", errors=[
+            {"field": "code", "message": gettext("required"), "type": "missing"}])
+    if get_partner_by_code(uow, code) is not None:
+        raise PartnerCodeTaken(f"partner {code} exists")
+    partner = Partner(**data.model_dump(exclude={"custom_fields"}))
+    partner.code = code
     uow.session.add(partner)
     uow.session.flush()
+    customfields.set_values(uow, ENTITY, partner.id, data.custom_fields or {})
     return partner
 
 
 def update_partner(uow: UnitOfWork, partner_id: int, data: PartnerWrite) -> Partner:
+    """Change a partner; its custom-field values are replaced when given (kept when None)."""
     _validate(data)
     partner = get_partner_or_raise(uow, partner_id)
-    for name, value in data.model_dump().items():
+    for name, value in data.model_dump(exclude={"custom_fields"}).items():
         setattr(partner, name, value)
     uow.session.flush()
+    if data.custom_fields is not None:
+        customfields.set_values(uow, ENTITY, partner.id, data.custom_fields)
     return partner
 
 
@@ -166,18 +226,30 @@ def qualification_of(uow: UnitOfWork, partner: Partner) -> str:
                                 get_setting(uow, EXPIRY_WARNING_DAYS))
 
 
-def expiring_documents(uow: UnitOfWork, days: int) -> list[tuple[Partner, QualificationDocument]]:
-    """Documents (not withdrawn) whose validity ends within ``days`` (or has ended)."""
+def qualifications_of(uow: UnitOfWork, partners: list[Partner]) -> dict[int, str]:
+    """The qualification status of many partners (the warning horizon read once)."""
+    today, warn = uow.today(), get_setting(uow, EXPIRY_WARNING_DAYS)
+    return {p.id: rules.partner_status(_docs(p), today, warn) for p in partners}
+
+
+def expiring_documents(uow: UnitOfWork, days: int, *, limit: int | None = None,
+                       offset: int = 0
+                       ) -> tuple[list[tuple[Partner, QualificationDocument]], int]:
+    """Documents (not withdrawn) whose validity ends within ``days`` (or has ended), soonest
+    first; and how many there are in all."""
     horizon = uow.today() + dt.timedelta(days=days)
-    rows = uow.session.execute(
+    query = (
         select(Partner, QualificationDocument)
         .join(QualificationDocument, QualificationDocument.partner_id == Partner.id)
         .where(QualificationDocument.withdrawn.is_(False),
                QualificationDocument.valid_to.is_not(None),
                QualificationDocument.valid_to <= horizon)
-        .order_by(QualificationDocument.valid_to, Partner.code)
     )
-    return [(p, d) for p, d in rows]
+    total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    query = query.order_by(QualificationDocument.valid_to, Partner.code).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return [(p, d) for p, d in uow.session.execute(query)], int(total)
 
 
 # -- may we trade? ---------------------------------------------------------------------------
@@ -303,14 +375,119 @@ def decide_first_approval(uow: UnitOfWork, approval_id: int, *, approve: bool, p
                                              partner_id=approval.partner_id,
                                              approval_id=approval.id, active=True,
                                              since=uow.today()))
-        else:
-            row.active, row.approval_id = True, approval.id
+        elif not row.active:  # back on the list (a listed supplier stays as it is)
+            row.active, row.approval_id, row.since = True, approval.id, uow.today()
     uow.session.flush()
     return approval
 
 
-def list_approvals(uow: UnitOfWork, *, status: str | None = None) -> list[FirstApproval]:
-    query = select(FirstApproval).order_by(FirstApproval.id.desc())
+def list_approvals(uow: UnitOfWork, *, status: str | None = None, kind: str | None = None,
+                   partner_id: int | None = None, limit: int | None = None, offset: int = 0
+                   ) -> tuple[list[FirstApproval], int]:
+    """First-operation approvals matching every filter, newest first; and the total."""
+    query = select(FirstApproval)
     if status:
         query = query.where(FirstApproval.status == status)
-    return list(uow.session.scalars(query))
+    if kind:
+        query = query.where(FirstApproval.kind == kind)
+    if partner_id is not None:
+        query = query.where(FirstApproval.partner_id == partner_id)
+    total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    query = query.order_by(FirstApproval.id.desc()).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(uow.session.scalars(query)), int(total)
+
+
+# -- the approved-supplier list ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListedSupplier:
+    """One entry of an approved-supplier list, with what pages and the API show of it."""
+
+    entry: ApprovedSupplier
+    partner: Partner
+    item_code: str
+    item_name_zh: str
+    item_name_en: str
+    approval_reference: str | None
+
+
+def find_item_id(uow: UnitOfWork, text: str) -> int:
+    """The item a person typed: its code, or a GTIN of one of its packaging levels."""
+    item = catalog.get_item_by_code(uow, text) if text.strip() else None
+    found = item or (catalog.find_by_gtin(uow, text) or (None,))[0]
+    if found is None:
+        raise catalog.ItemNotFound(f"no item {text}", errors=[
+            {"field": "item", "message": gettext("no such item"), "type": "value_error"}])
+    return found.id
+
+
+def list_approved_suppliers(uow: UnitOfWork, *, item_id: int | None = None,
+                            partner_id: int | None = None, active: bool | None = True,
+                            limit: int | None = 50, offset: int = 0
+                            ) -> tuple[list[ListedSupplier], int]:
+    """Entries of the approved-supplier lists (of one item, one supplier, or all), newest
+    first; ``active=None`` includes suppliers taken off a list."""
+    query = select(ApprovedSupplier, Partner).join(
+        Partner, Partner.id == ApprovedSupplier.partner_id)
+    if item_id is not None:
+        query = query.where(ApprovedSupplier.item_id == item_id)
+    if partner_id is not None:
+        query = query.where(ApprovedSupplier.partner_id == partner_id)
+    if active is not None:
+        query = query.where(ApprovedSupplier.active.is_(active))
+    total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    query = query.order_by(ApprovedSupplier.id.desc()).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    rows = [(entry, partner) for entry, partner in uow.session.execute(query)]
+    approvals = {a.id: a.reference for a in uow.session.scalars(select(FirstApproval).where(
+        FirstApproval.id.in_({e.approval_id for e, _ in rows if e.approval_id})))}
+    listed = []
+    for entry, partner in rows:
+        item = catalog.get_item_or_raise(uow, entry.item_id)  # identity map: once per item
+        listed.append(ListedSupplier(entry, partner, item.code, item.name_zh, item.name_en,
+                                     approvals.get(entry.approval_id or 0)))
+    return listed, int(total)
+
+
+def add_approved_supplier(uow: UnitOfWork, *, item_id: int, partner_id: int
+                          ) -> ApprovedSupplier:
+    """Put a supplier on an item's approved-supplier list: it must be an active supplier
+    whose first-operation review (of the supplier, or of the supplier and this item) is
+    approved. A supplier taken off the list earlier comes back on it."""
+    catalog.get_item_or_raise(uow, item_id)
+    partner = get_partner_or_raise(uow, partner_id)
+    if not (partner.is_supplier and partner.active):
+        raise ApprovedSupplierRefused(f"{partner.code} is not an active supplier")
+    approval = uow.session.scalar(select(FirstApproval).where(
+        FirstApproval.partner_id == partner.id, FirstApproval.status == "approved",
+        or_(FirstApproval.kind == "supplier",
+            (FirstApproval.kind == "supplier_item") & (FirstApproval.item_id == item_id)))
+        .order_by(FirstApproval.kind.desc(), FirstApproval.id.desc()).limit(1))
+    if approval is None:
+        raise ApprovedSupplierRefused(
+            f"{partner.code} has no approved first-operation review")
+    row = uow.session.scalar(select(ApprovedSupplier).where(
+        ApprovedSupplier.item_id == item_id, ApprovedSupplier.partner_id == partner.id))
+    if row is not None and row.active:
+        raise ApprovedSupplierRefused(f"{partner.code} is already on the list")
+    if row is None:
+        row = ApprovedSupplier(item_id=item_id, partner_id=partner.id)
+        uow.session.add(row)
+    row.active, row.approval_id, row.since = True, approval.id, uow.today()
+    uow.session.flush()
+    return row
+
+
+def remove_approved_supplier(uow: UnitOfWork, entry_id: int) -> ApprovedSupplier:
+    """Take a supplier off an item's list. The audit trail refuses it without a reason
+    (``uow.context["reason"]``) and records the reason with the change."""
+    row = uow.session.get(ApprovedSupplier, entry_id)
+    if row is None or not row.active:
+        raise ApprovedSupplierRefused(f"entry {entry_id} is not on an approved-supplier list")
+    row.active = False
+    uow.session.flush()
+    return row

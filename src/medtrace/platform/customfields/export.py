@@ -19,6 +19,7 @@ from medtrace.platform.customfields.models import FieldDefinition
 from medtrace.platform.customfields.present import heading
 from medtrace.platform.db.base import plain_decimal
 from medtrace.platform.errors import ValidationFailed
+from medtrace.platform.i18n import translate
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -30,6 +31,11 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def custom_headings(fields: Iterable[FieldDefinition], locale: str) -> list[str]:
     return [heading(f, locale) for f in fields]
+
+
+def headings(own: Iterable[str], fields: Iterable[FieldDefinition], locale: str) -> list[str]:
+    """The record's own column headings (msgids, translated) and the custom fields' ones."""
+    return [translate(h, locale) for h in own] + custom_headings(fields, locale)
 
 
 def custom_cells(fields: Iterable[FieldDefinition], values: dict[str, Any]) -> list[Any]:

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from medtrace.platform.customfields.models import FieldDefinition
 from medtrace.platform.db.base import plain_decimal
+from medtrace.platform.errors import ValidationFailed
 from medtrace.platform.i18n import gettext
 
 PREFIX = "cf_"
@@ -86,6 +87,21 @@ def query_filters(fields: Iterable[FieldDefinition], params: Mapping[str, Any]
     return found
 
 
-def filter_query(filters: Mapping[str, str]) -> str:
-    """The query-string part that repeats the filters (for pager and export links)."""
-    return urlencode({PREFIX + name: value for name, value in filters.items()})
+def filter_query(filters: Mapping[str, str], plain: Mapping[str, str] | None = None) -> str:
+    """The query string that repeats a list's filters (for pager and export links): its own
+    (``plain``, empty ones left out) and the custom-field ones."""
+    pairs = {k: v for k, v in (plain or {}).items() if v}
+    pairs.update({PREFIX + name: value for name, value in filters.items()})
+    return urlencode(pairs)
+
+
+def parse_pairs(values: Iterable[str]) -> dict[str, str]:
+    """API filters written ``name:value`` (repeatable query parameter ``custom``)."""
+    pairs = {}
+    for value in values:
+        name, sep, wanted = value.partition(":")
+        if not sep or not name.strip():
+            raise ValidationFailed("custom filters are written name:value", errors=[
+                {"field": "custom", "message": value, "type": "value_error"}])
+        pairs[name.strip()] = wanted
+    return pairs
