@@ -2,6 +2,8 @@
 UDI-DIs, UDI parsing, composing and labels. The public face of the module."""
 
 from medtrace.modules.catalog.errors import (
+    AltDiInvalid,
+    AltDiTaken,
     GtinInvalid,
     GtinTaken,
     ItemCodeTaken,
@@ -22,6 +24,7 @@ from medtrace.modules.catalog.schemas import ItemCreate, ItemPage, ItemRead, Ite
 from medtrace.modules.catalog.service import (
     create_item,
     factor_of,
+    find_by_alt_di,
     find_by_gtin,
     get_item,
     get_item_by_code,
@@ -37,6 +40,8 @@ from medtrace.modules.catalog.service import (
 
 __all__ = [
     "CLASSES_CN",
+    "AltDiInvalid",
+    "AltDiTaken",
     "GtinInvalid",
     "GtinTaken",
     "ItemCodeTaken",
@@ -50,6 +55,7 @@ __all__ = [
     "UnknownUnit",
     "create_item",
     "factor_of",
+    "find_by_alt_di",
     "find_by_gtin",
     "get_item",
     "get_item_by_code",

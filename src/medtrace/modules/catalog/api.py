@@ -6,7 +6,6 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
 
 from medtrace.modules.catalog import service
 from medtrace.modules.catalog.permissions import ITEM_EDIT, ITEM_STATUS, ITEM_VIEW
@@ -15,6 +14,7 @@ from medtrace.modules.catalog.schemas import (
     ItemPage,
     ItemRead,
     ItemUpdate,
+    ScanIn,
     StatusChange,
 )
 from medtrace.modules.catalog.udi import render_label
@@ -90,10 +90,6 @@ def change_status(
 ) -> ItemRead:
     with new_uow(request, reason=body.reason) as uow:
         return _read(uow, service.set_status(uow, item_id, body.status))
-
-
-class ScanIn(BaseModel):
-    code: str = Field(max_length=4000, description="What the scanner sent (GS as \\u001d)")
 
 
 @router.post("/udi/parse", summary="Parse a raw UDI scan (GS1, HIBCC, ICCBBA) and resolve it")

@@ -34,6 +34,25 @@ class GtinTaken(DomainError):
     help = "A UDI-DI (GTIN) identifies one packaging level of one item only."
 
 
+class AltDiInvalid(DomainError):
+    code = "MT-CAT-ALT-DI-INVALID"
+    status = 422
+    title = N_("The HIBCC or ICCBBA DI is not valid.")
+    help = (
+        "A packaging level's second DI names its agency and the DI together. HIBCC: labeler "
+        "code (4 characters, the first a letter), product or catalogue number (1-18 letters "
+        "or digits), one unit-of-measure digit. ICCBBA: the ISBT 128 processor product "
+        "identification code (16 characters)."
+    )
+
+
+class AltDiTaken(DomainError):
+    code = "MT-CAT-ALT-DI-TAKEN"
+    status = 409
+    title = N_("This HIBCC or ICCBBA DI already belongs to another item or packaging level.")
+    help = "A HIBCC or ICCBBA DI identifies one packaging level of one item only."
+
+
 class UnknownUnit(DomainError):
     code = "MT-CAT-UNKNOWN-UOM"
     status = 422

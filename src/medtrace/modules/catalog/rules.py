@@ -1,9 +1,12 @@
-"""Pure catalog rules: GTIN check digits, tracking modes, device classes, unit conversion."""
+"""Pure catalog rules: GTIN check digits, DIs of the other issuing agencies (HIBCC, ICCBBA),
+tracking modes, device classes, unit conversion."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
+from medtrace.modules.catalog.udi import parse_udi
 from medtrace.platform.i18n import N_
 
 TRACKING_MODES = ("none", "lot", "serial", "lot_serial")
@@ -14,6 +17,8 @@ STATUSES = ("draft", "active", "obsolete")
 STATUS_LABELS = {"draft": N_("draft"), "active": N_("active"), "obsolete": N_("obsolete")}
 TRACKING_LABELS = {"none": N_("not tracked"), "lot": N_("by lot"),
                    "serial": N_("by serial number"), "lot_serial": N_("by lot and serial")}
+KIND_LABELS = {"finished": N_("finished device"), "subassembly": N_("subassembly"),
+               "component": N_("component")}
 STATUS_MOVES = {"draft": {"active", "obsolete"}, "active": {"obsolete"}, "obsolete": {"active"}}
 
 
@@ -35,6 +40,33 @@ def normalize_gtin(value: str) -> str | None:
     if gs1_check_digit(gtin[:-1]) != int(gtin[-1]):
         return None
     return gtin
+
+
+#: issuing agencies besides GS1 whose DI a packaging level may carry
+ALT_AGENCIES = ("HIBCC", "ICCBBA")
+# HIBC LIC primary data without flag and check character: labeler identification code (4, the
+# first a letter), product or catalogue number (1-18 letters or digits), unit of measure digit.
+_HIBCC_DI = re.compile(r"[A-Z][A-Z0-9]{3}[A-Z0-9]{1,18}[0-9]")
+ALT_DI_HINTS = {
+    "HIBCC": N_("A HIBCC DI is the 4-character labeler code (the first a letter), the product "
+                "or catalogue number (1 to 18 letters or digits) and one unit-of-measure digit."),
+    "ICCBBA": N_("An ICCBBA DI is the 16-character ISBT 128 processor product identification "
+                 "code (data structure =/)."),
+}
+
+
+def normalize_alt_di(agency: str, value: str) -> str | None:
+    """The DI exactly as ``parse_udi`` reports it (``UdiResult.di``) for a label of ``agency``,
+    or None when ``value`` is not a valid DI of that agency. Spaces are dropped and letters
+    upper-cased; an ICCBBA DI may be given with its data identifier ``=/``."""
+    text = "".join((value or "").split()).upper()
+    if agency == "HIBCC":
+        return text if _HIBCC_DI.fullmatch(text) else None
+    if agency == "ICCBBA":
+        text = text.removeprefix("=/")
+        parsed = parse_udi("=/" + text)
+        return text if parsed.ok and parsed.agency == "ICCBBA" and parsed.di == text else None
+    return None
 
 
 def tracks_lot(tracking: str) -> bool:

@@ -18,6 +18,11 @@ class PackagingIn(BaseModel):
     gtin: str = Field(min_length=8, max_length=14)
     quantity: Decimal = Field(gt=0, description="Units of the level below (1 at level 0)")
     uom: str | None = None
+    alt_agency: str | None = Field(default=None, max_length=8,
+                                   description="HIBCC or ICCBBA, when the label carries its DI")
+    alt_di: str | None = Field(default=None, max_length=40,
+                               description="HIBCC: LIC + product number + unit of measure digit; "
+                                           "ICCBBA: ISBT 128 product code (=/...)")
 
 
 class ItemWrite(BaseModel):
@@ -64,6 +69,8 @@ class PackagingRead(BaseModel):
     gtin: str
     quantity: Decimal
     uom: str | None
+    alt_agency: str | None = None
+    alt_di: str | None = None
 
 
 class ItemRead(BaseModel):
@@ -103,3 +110,7 @@ class ItemPage(BaseModel):
 class StatusChange(BaseModel):
     status: str
     reason: str | None = None
+
+
+class ScanIn(BaseModel):
+    code: str = Field(max_length=4000, description="What the scanner sent (GS as \\u001d)")

@@ -10,6 +10,8 @@ from sqlalchemy import String, cast, func, or_, select
 
 from medtrace.modules.catalog import rules
 from medtrace.modules.catalog.errors import (
+    AltDiInvalid,
+    AltDiTaken,
     GtinInvalid,
     GtinTaken,
     ItemCodeTaken,
@@ -20,7 +22,13 @@ from medtrace.modules.catalog.errors import (
 )
 from medtrace.modules.catalog.models import Item, PackagingLevel, UnitConversion, UnitOfMeasure
 from medtrace.modules.catalog.schemas import ItemCreate, ItemWrite
-from medtrace.modules.catalog.udi import Composed, UdiComposeError, compose_gs1, parse_udi
+from medtrace.modules.catalog.udi import (
+    Composed,
+    UdiComposeError,
+    UdiResult,
+    compose_gs1,
+    parse_udi,
+)
 from medtrace.platform import customfields
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.i18n import N_
@@ -52,6 +60,18 @@ def find_by_gtin(uow: UnitOfWork, gtin: str) -> tuple[Item, PackagingLevel] | No
     if normal is None:
         return None
     level = uow.session.scalar(select(PackagingLevel).where(PackagingLevel.gtin == normal))
+    if level is None:
+        return None
+    return uow.session.get(Item, level.item_id), level  # type: ignore[return-value]
+
+
+def find_by_alt_di(uow: UnitOfWork, agency: str, di: str) -> tuple[Item, PackagingLevel] | None:
+    """The item and packaging level a HIBCC or ICCBBA DI identifies (``UdiResult.di``)."""
+    normal = rules.normalize_alt_di(agency, di)
+    if normal is None:
+        return None
+    level = uow.session.scalar(select(PackagingLevel).where(
+        PackagingLevel.alt_agency == agency, PackagingLevel.alt_di == normal))
     if level is None:
         return None
     return uow.session.get(Item, level.item_id), level  # type: ignore[return-value]
@@ -147,12 +167,81 @@ def _gtins(uow: UnitOfWork, data: ItemWrite, item_id: int | None) -> dict[int, s
     return normal
 
 
+AltDi = tuple[str, str]
+
+
+def _alt_dis(uow: UnitOfWork, data: ItemWrite, item_id: int | None) -> dict[int, AltDi | None]:
+    """Each level's (agency, DI) from another issuing agency, checked and normalised."""
+    normal: dict[int, AltDi | None] = {}
+    for level in data.packaging:
+        agency = (level.alt_agency or "").strip().upper() or None
+        raw = (level.alt_di or "").strip() or None
+        if agency is None and raw is None:
+            normal[level.level] = None
+            continue
+        shown = f"{agency or '-'} {raw or '-'}"
+        if agency not in rules.ALT_AGENCIES:
+            raise AltDiInvalid(shown, errors=[_problem("packaging.alt_agency",
+                                                       N_("Choose HIBCC or ICCBBA."))])
+        hint = rules.ALT_DI_HINTS[agency]
+        di = rules.normalize_alt_di(agency, raw or "")
+        if di is None:
+            raise AltDiInvalid(shown, errors=[_problem("packaging.alt_di", hint)])
+        twin = next((other for other, pair in normal.items() if pair == (agency, di)), None)
+        if twin is not None:
+            raise AltDiTaken(f"{agency} {di} given for levels {twin} and {level.level}",
+                             errors=[_problem("packaging.alt_di", f"{agency} {di}")])
+        owner = uow.session.scalar(select(PackagingLevel).where(
+            PackagingLevel.alt_agency == agency, PackagingLevel.alt_di == di))
+        if owner is not None and owner.item_id != item_id:
+            other = uow.session.get(Item, owner.item_id)
+            raise AltDiTaken(f"{agency} {di} → {other.code if other else owner.item_id}",
+                             errors=[_problem("packaging.alt_di", f"{agency} {di}")])
+        normal[level.level] = (agency, di)
+    return normal
+
+
+def _sync_packaging(uow: UnitOfWork, item: Item, data: ItemWrite, gtins: dict[int, str],
+                    alt_dis: dict[int, AltDi | None]) -> None:
+    """Rows are kept per level and updated in place. A row is deleted (and its level
+    inserted afresh) when its level goes, or when a DI it holds now goes to another level:
+    unique constraints are checked per statement, so swapping GTINs between two levels must
+    not update one row while the other still holds the value."""
+    wanted: dict[int, set[object]] = {
+        level: {gtin} | ({alt_dis[level]} if alt_dis[level] else set())
+        for level, gtin in gtins.items()}
+
+    def keeps(row: PackagingLevel) -> bool:
+        if row.level not in wanted:
+            return False
+        held: set[object] = {row.gtin}
+        if row.alt_agency and row.alt_di:
+            held.add((row.alt_agency, row.alt_di))
+        given_away = held - wanted[row.level]
+        return not any(given_away & ids for level, ids in wanted.items() if level != row.level)
+
+    item.packaging = [p for p in item.packaging if keeps(p)]
+    uow.session.flush()
+    by_level = {p.level: p for p in item.packaging}
+    for level in data.packaging:
+        row = by_level.get(level.level)
+        if row is None:
+            row = PackagingLevel(level=level.level)
+            item.packaging.append(row)
+        alt = alt_dis[level.level]
+        row.name, row.gtin, row.quantity, row.uom = (
+            level.name, gtins[level.level], level.quantity, level.uom)
+        row.alt_agency, row.alt_di = alt if alt else (None, None)
+    uow.session.flush()
+
+
 def _apply(uow: UnitOfWork, item: Item, data: ItemWrite) -> None:
     problems = _check(uow, data)
     if problems:
         raise ItemInvalid("; ".join(f"{p['field']}: {p['message']}" for p in problems),
                           errors=problems)
     gtins = _gtins(uow, data, item.id)
+    alt_dis = _alt_dis(uow, data, item.id)
     fields = data.model_dump(exclude={"conversions", "packaging", "custom_fields"})
     for name, value in fields.items():
         setattr(item, name, value)
@@ -163,17 +252,7 @@ def _apply(uow: UnitOfWork, item: Item, data: ItemWrite) -> None:
     for conversion in item.conversions:
         conversion.factor = wanted.pop(conversion.uom)
     item.conversions.extend(UnitConversion(uom=u, factor=f) for u, f in sorted(wanted.items()))
-    by_level = {p.level: p for p in item.packaging}
-    item.packaging = [p for p in item.packaging if p.level in gtins]
-    uow.session.flush()
-    for level in data.packaging:
-        row = by_level.get(level.level)
-        if row is None:
-            row = PackagingLevel(level=level.level)
-            item.packaging.append(row)
-        row.name, row.gtin, row.quantity, row.uom = (
-            level.name, gtins[level.level], level.quantity, level.uom)
-    uow.session.flush()
+    _sync_packaging(uow, item, data, gtins, alt_dis)
     customfields.set_values(uow, ENTITY, item.id, data.custom_fields)
 
 
@@ -234,14 +313,22 @@ def item_summary(item: Item, locale: str) -> dict[str, Any]:
 
 def resolve_udi(uow: UnitOfWork, code: str, locale: str = "zh_CN") -> dict[str, Any]:
     """Parse a raw scan and resolve it against master data: the JSON of `udi parse`."""
-    parsed = parse_udi(code)
+    return resolve_parsed(uow, parse_udi(code), locale)
+
+
+def resolve_parsed(uow: UnitOfWork, parsed: UdiResult, locale: str = "zh_CN") -> dict[str, Any]:
+    """``parsed.to_dict()`` with ``item`` set when master data knows the DI: a GTIN (GS1), or
+    a HIBCC or ICCBBA DI of a packaging level."""
     result = parsed.to_dict()
+    found = None
     if parsed.gtin:
         found = find_by_gtin(uow, parsed.gtin)
-        if found is not None:
-            item, level = found
-            result["item"] = {**item_summary(item, locale), "packaging_level": level.level,
-                              "packaging_name": level.name, "quantity": str(level.quantity)}
+    elif parsed.agency in rules.ALT_AGENCIES and parsed.di:
+        found = find_by_alt_di(uow, parsed.agency, parsed.di)
+    if found is not None:
+        item, level = found
+        result["item"] = {**item_summary(item, locale), "packaging_level": level.level,
+                          "packaging_name": level.name, "quantity": str(level.quantity)}
     return result
 
 
@@ -252,13 +339,15 @@ def label_for(uow: UnitOfWork, item_id: int, *, level: int = 0, lot: str | None 
     item = get_item_or_raise(uow, item_id)
     gtins = {p.level: p.gtin for p in item.packaging}
     if level not in gtins:
-        raise ItemInvalid(f"{item.code} has no packaging level {level} with a GTIN")
+        raise ItemInvalid(f"{item.code} has no packaging level {level} with a GTIN",
+                          errors=[_problem("level", N_("The item has no such packaging level."))])
     if rules.tracks_lot(item.tracking) and not lot:
         raise ItemInvalid(f"{item.code} is tracked by lot: give the lot",
-                          errors=[_problem("lot", "required")])
+                          errors=[_problem("lot", N_("The item is tracked by lot: give the lot."))])
     if rules.tracks_serial(item.tracking) and not serial and level == 0:
         raise ItemInvalid(f"{item.code} is tracked by serial number: give the serial",
-                          errors=[_problem("serial", "required")])
+                          errors=[_problem("serial", N_("The item is tracked by serial number: "
+                                                        "give the serial number."))])
     def as_date(value: str | None) -> dt.date | str | None:
         """ISO dates (YYYY-MM-DD) become dates; YYMMDD (day 00 allowed) goes through."""
         if value and len(value) == 10:
@@ -271,5 +360,6 @@ def label_for(uow: UnitOfWork, item_id: int, *, level: int = 0, lot: str | None 
     try:
         return compose_gs1(gtins[level], lot=lot or None, serial=serial or None,
                            expiry=as_date(expiry), production_date=as_date(production_date))
-    except UdiComposeError as exc:
-        raise ItemInvalid(str(exc), errors=[_problem("udi", str(exc))]) from None
+    except UdiComposeError as exc:  # the parser's code and parameters, to translate
+        raise ItemInvalid(str(exc), errors=[{**_problem("udi", str(exc)), "code": exc.code,
+                                             "params": exc.params}]) from None
