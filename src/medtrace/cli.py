@@ -10,6 +10,7 @@ import typer
 
 from medtrace import __version__
 from medtrace.modules.catalog.cli import app as udi_app
+from medtrace.modules.traceability.cli import app as trace_app
 from medtrace.platform import i18n
 from medtrace.platform.audit.cli import app as audit_app
 from medtrace.platform.auth.cli import app as user_app
@@ -26,6 +27,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(udi_app, name="udi")
+app.add_typer(trace_app, name="trace")
 
 demo_app = typer.Typer(help="Demo data for trying MedTrace out.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")

@@ -181,7 +181,9 @@ def test_link_shapes_and_numbers_are_checked(db, plant):
     with UnitOfWork(db) as uow, pytest.raises(tr.TraceInvalid):
         tr.create_container(uow, sscc="006901234000000019")  # wrong check digit
     with UnitOfWork(db) as uow, pytest.raises(tr.TraceInvalid):
-        lot(uow, _get(uow, plant["pumps"][0]).item_id, "X-1")  # a serial-tracked item
+        unit(uow, _get(uow, plant["pcb_lot"]).item_id, "X-1")  # a lot-tracked item
+    with UnitOfWork(db) as uow, pytest.raises(tr.TraceInvalid):
+        lot(uow, _get(uow, plant["pcb_lot"]).item_id, "BAD LOT")  # a space
     with UnitOfWork(db) as uow, pytest.raises(tr.TraceInvalid):
         lot(uow, _get(uow, plant["pcb_lot"]).item_id, "X-2", manufacture_date=dt.date(2026, 5, 1),
             expiry_date=dt.date(2026, 4, 1))

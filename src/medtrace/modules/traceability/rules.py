@@ -35,6 +35,32 @@ def status_move_allowed(current: str | None, target: str) -> bool:
     return target in STATUS_MOVES.get(current or QUARANTINE, set())
 
 
+def tracking_problem(tracking: str, kind: str) -> str | None:
+    """Why an item with this tracking mode cannot have a lot (``kind`` "lot") or a serial unit
+    ("unit"), or None. Serialized devices may still be made in production lots (batches)."""
+    if kind == "lot" and tracking == "none":
+        return "not tracked by lot (tracking: none)"
+    if kind == "unit" and tracking not in ("serial", "lot_serial"):
+        return f"not tracked by serial number (tracking: {tracking})"
+    return None
+
+
+_NUMBER_CHARS = frozenset(
+    "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")
+
+
+def number_problem(number: str) -> str | None:
+    """Lot and serial numbers as GS1 AI 10 and 21 allow them: 1 to 20 characters of GS1
+    character set 82; None when the number is fine."""
+    if not number:
+        return "empty"
+    if len(number) > 20:
+        return "longer than 20 characters"
+    if not _NUMBER_CHARS.issuperset(number):
+        return "characters outside GS1 character set 82"
+    return None
+
+
 def is_expired(expiry: dt.date | None, today: dt.date) -> bool:
     """Expired is derived from the date, never stored: the expiry day itself is still usable."""
     return expiry is not None and expiry < today

@@ -69,21 +69,18 @@ def find(uow: UnitOfWork, kind: str, code: str, item_id: int | None = None) -> T
 # --- creating things --------------------------------------------------------------------------
 def _item_for(uow: UnitOfWork, item_id: int, *, lot: bool) -> Any:
     item = catalog.get_item_or_raise(uow, item_id)
-    tracked = catalog.tracks_lot(item.tracking) if lot else catalog.tracks_serial(item.tracking)
-    if not tracked:
-        what = "lots" if lot else "serial numbers"
-        raise TraceInvalid(f"{item.code} is not tracked by {what} (tracking: {item.tracking})",
-                           errors=[_problem("item_id", "tracking mode")])
+    problem = rules.tracking_problem(item.tracking, "lot" if lot else "unit")
+    if problem:
+        raise TraceInvalid(f"{item.code}: {problem}", errors=[_problem("item_id", problem)])
     return item
 
 
 def _check_number(number: str, field_name: str) -> str:
     number = (number or "").strip()
-    # GS1 AI 10 and 21: up to 20 characters of the GS1 character set 82, no spaces.
-    if not number or len(number) > 20 or not number.isascii() or not number.isprintable() \
-            or " " in number:
-        raise TraceInvalid(f"{field_name} {number!r}: 1 to 20 printable characters, no spaces",
-                           errors=[_problem(field_name, "format")])
+    problem = rules.number_problem(number)
+    if problem:
+        raise TraceInvalid(f"{field_name} {number!r}: {problem}",
+                           errors=[_problem(field_name, problem)])
     return number
 
 
@@ -127,7 +124,7 @@ def create_unit(uow: UnitOfWork, *, item_id: int, serial: str, lot_id: int | Non
         if lot.kind != "lot" or lot.item_id != item.id:
             raise TraceInvalid("a unit's lot is a lot of the same item",
                                errors=[_problem("lot_id", "not a lot of this item")])
-    elif catalog.tracks_lot(item.tracking):
+    elif item.tracking == "lot_serial":
         raise TraceInvalid(f"{item.code} is tracked by lot and serial: give the lot",
                            errors=[_problem("lot_id", "required")])
     if find(uow, "unit", serial, item.id) is not None:

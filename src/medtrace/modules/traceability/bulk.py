@@ -1,0 +1,447 @@
+"""Bulk loading of traceability history (``medtrace trace import DIR``): the CSV format of
+docs/trace-import.md, which is also what ``../shared/bench/gen_trace_workload.py`` writes.
+
+Every row goes through the same rules as the services (``rules.py`` and the catalog's and
+partners' own services for master data); rows are written in batches, one transaction each, with
+set-based statements instead of one ORM object per row. A bad row stops the import with its file
+and line, and nothing of its batch is kept. The audit trail records the run (files with their
+SHA-256, counts, outcome) as one ``traceability_import`` record rather than an entry per row;
+every imported thing and event carries on in the journal like any other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam, or_, select, text, update
+
+from medtrace.modules import catalog, partners
+from medtrace.modules.traceability import rules
+from medtrace.modules.traceability.bulk_links import LinkLoader
+from medtrace.modules.traceability.bulk_support import (
+    Progress,
+    RowError,
+    check_number,
+    csv_rows,
+    fast_insert,
+    parse_date,
+    parse_qty,
+    parse_time,
+    sha256_of,
+)
+from medtrace.modules.traceability.errors import ImportRowInvalid
+from medtrace.modules.traceability.models import (
+    Edge,
+    Event,
+    EventObject,
+    ImportRun,
+    TraceObject,
+)
+from medtrace.platform.actor import SYSTEM, Actor
+from medtrace.platform.db.session import Database
+from medtrace.platform.db.uow import UnitOfWork
+
+FILES = ("partners.csv", "items.csv", "lots.csv", "receipts.csv", "units.csv",
+         "logistic_units.csv", "edges.csv", "shipments.csv", "service_events.csv")
+KIND_CODE = {"lot": 1, "unit": 2, "container": 3}
+
+
+class TraceImport(LinkLoader):
+    """One run of the bulk import of a directory of CSV files."""
+
+    def __init__(self, db: Database, directory: Path, *, actor: Actor = SYSTEM,
+                 batch_size: int = 20000, timezone: str = "Asia/Shanghai",
+                 progress: Callable[[Progress], None] | None = None) -> None:
+        self.db, self.dir, self.actor = db, Path(directory), actor
+        self.batch_size, self.timezone = batch_size, timezone
+        self.report = progress or (lambda _: None)
+        self.ids: dict[str, int] = {}  # workload id -> object id
+        self.kind = bytearray()  # object id -> 1 lot, 2 unit, 3 container
+        self.was_child = bytearray()  # object id -> 1 when it is a child of an edge
+        self.items: dict[str, int] = {}
+        self.item_tracking: dict[int, str] = {}
+        self.partners: dict[str, int] = {}
+        self.lot_info: dict[int, tuple[int, dt.date | None, dt.date | None]] = {}
+        self.progress = Progress()
+        self.run_id: int | None = None
+
+    # --- driver -------------------------------------------------------------------------------
+    def run(self) -> dict[str, Any]:
+        missing = [f for f in FILES if not (self.dir / f).is_file()]
+        if missing:
+            raise ImportRowInvalid(f"{self.dir}: missing {', '.join(missing)}")
+        files = {name: {"sha256": sha256_of(self.dir / name),
+                        "bytes": (self.dir / name).stat().st_size} for name in FILES}
+        with self._uow() as uow:
+            run = ImportRun(source=self.dir.name, files=files, counts={}, status="running",
+                            actor=self.actor.key)
+            uow.session.add(run)
+            uow.session.flush()
+            self.run_id = run.id
+        try:
+            self._load_existing()
+            self._master_data()
+            self._stream("lots.csv", self._lots)
+            self._stream("receipts.csv", self._receipts)
+            self._stream("units.csv", self._units)
+            self._stream("logistic_units.csv", self._containers)
+            self._stream("edges.csv", self._edges)
+            self._stream("shipments.csv", self._shipments)
+            self._stream("service_events.csv", self._service_events)
+        except ImportRowInvalid as exc:
+            self._finish("failed", {"error": exc.detail or str(exc)})
+            raise
+        self._finish("done", {})
+        return {"import_id": self.run_id, "rows": dict(self.progress.file_rows),
+                "created": dict(self.progress.counts)}
+
+    def _uow(self, reason: str | None = None) -> UnitOfWork:
+        context = {"actor": self.actor, "reason": reason or f"trace import {self.dir.name}"}
+        return UnitOfWork(self.db, timezone=self.timezone, context=context)
+
+    def _finish(self, status: str, extra: dict[str, Any]) -> None:
+        with self._uow() as uow:
+            run = uow.session.get(ImportRun, self.run_id)
+            assert run is not None
+            run.status = status
+            run.counts = {"rows": dict(self.progress.file_rows),
+                          "created": dict(self.progress.counts), **extra}
+            run.finished_at = uow.now()
+
+    def _count(self, name: str, n: int) -> None:
+        self.progress.counts[name] = self.progress.counts.get(name, 0) + n
+
+    def _stream(self, name: str, handler: Callable[[Connection, list[tuple[int, list[str]]]],
+                                                   None]) -> None:
+        self.progress.file = name
+        path = self.dir / name
+        batch: list[tuple[int, list[str]]] = []
+        for line, row in csv_rows(path):
+            batch.append((line, row))
+            if len(batch) >= self.batch_size:
+                self._write(name, handler, batch)
+                batch = []
+        if batch:
+            self._write(name, handler, batch)
+
+    def _write(self, name: str, handler: Callable[..., None],
+               batch: list[tuple[int, list[str]]]) -> None:
+        try:
+            with self._uow() as uow:
+                handler(uow.session.connection(), batch)
+        except RowError as exc:
+            line = getattr(exc, "line", "?")
+            raise ImportRowInvalid(f"{name} line {line}: {exc.message}") from None
+        self.progress.rows += len(batch)
+        self.progress.file_rows[name] = self.progress.file_rows.get(name, 0) + len(batch)
+        self.report(self.progress)
+
+    # --- what is already there ------------------------------------------------------------------
+    def _load_existing(self) -> None:
+        with self._uow() as uow:
+            self.items = catalog.item_ids_by_code(uow)
+            self.partners = partners.partner_ids_by_code(uow)
+            top = uow.session.scalar(select(TraceObject.id).order_by(TraceObject.id.desc())
+                                     .limit(1)) or 0
+            self._grow(top)
+            for object_id, kind in uow.session.execute(select(TraceObject.id, TraceObject.kind)):
+                self.kind[object_id] = KIND_CODE[kind]
+            for (child,) in uow.session.execute(select(Edge.child_id).distinct()):
+                self.was_child[child] = 1
+
+    def _grow(self, top: int) -> None:
+        if top >= len(self.kind):
+            extra = top + 1 - len(self.kind) + 1024
+            self.kind.extend(bytes(extra))
+            self.was_child.extend(bytes(extra))
+
+    def _reserve(self, conn: Connection, table: str, n: int) -> list[int]:
+        """``n`` fresh primary keys of ``table`` (safe next to other writers)."""
+        if conn.dialect.name == "postgresql":
+            rows = conn.execute(text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                                     "FROM generate_series(1, :n)"), {"n": n, "table": table})
+            return [r[0] for r in rows]
+        top = conn.execute(text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
+                           ).scalar_one()
+        return list(range(top + 1, top + 1 + n))  # SQLite: we hold the write lock
+
+    # --- master data, through the owning modules' services ---------------------------------------
+    def _master_data(self) -> None:
+        self.progress.file = "partners.csv"
+        with self._uow() as uow:
+            for line, row in csv_rows(self.dir / "partners.csv"):
+                try:
+                    self._partner(uow, row)
+                except RowError as exc:
+                    raise ImportRowInvalid(f"partners.csv line {line}: {exc.message}") from None
+                except Exception as exc:  # a service's DomainError: keep its message
+                    raise ImportRowInvalid(f"partners.csv line {line}: {exc}") from None
+                self.progress.file_rows["partners.csv"] = \
+                    self.progress.file_rows.get("partners.csv", 0) + 1
+        self.progress.file = "items.csv"
+        with self._uow() as uow:
+            for line, row in csv_rows(self.dir / "items.csv"):
+                try:
+                    self._item(uow, row)
+                except RowError as exc:
+                    raise ImportRowInvalid(f"items.csv line {line}: {exc.message}") from None
+                except Exception as exc:
+                    raise ImportRowInvalid(f"items.csv line {line}: {exc}") from None
+                self.progress.file_rows["items.csv"] = \
+                    self.progress.file_rows.get("items.csv", 0) + 1
+            for item_id, tracking in uow.session.execute(text(
+                    "SELECT id, tracking FROM catalog_item")):
+                self.item_tracking[item_id] = tracking
+        self.report(self.progress)
+
+    def _partner(self, uow: UnitOfWork, row: list[str]) -> None:
+        from medtrace.modules.partners.schemas import PartnerCreate
+        from medtrace.modules.partners.service import create_partner
+
+        code, kind, name = row[0], row[1], row[2]
+        if code in self.partners:
+            return
+        if kind not in ("supplier", "distributor", "hospital", "manufacturer"):
+            raise RowError(f"unknown partner kind {kind!r}")
+        partner = create_partner(uow, PartnerCreate(
+            code=code, name_zh=name, name_en=name, is_supplier=kind == "supplier",
+            is_manufacturer=kind == "manufacturer",
+            is_customer=kind in ("distributor", "hospital"),
+            customer_type=kind if kind in ("distributor", "hospital") else None))
+        self.partners[code] = partner.id
+
+    def _item(self, uow: UnitOfWork, row: list[str]) -> None:
+        code, gtin, name, kind, tracking, uom, shelf_life = row[:7]
+        if code in self.items:
+            return
+        item = catalog.create_item(uow, catalog.ItemCreate(
+            code=code, name_zh=name, name_en=name, kind=kind, tracking=tracking,
+            base_uom=uom.upper(), shelf_life_days=int(shelf_life) if shelf_life else None,
+            packaging=[{"level": 0, "name": "unit", "gtin": gtin, "quantity": "1"}]))
+        catalog.set_status(uow, item.id, "active")
+        self.items[code] = item.id
+
+    # --- helpers for rows -------------------------------------------------------------------
+    def _item_id(self, code: str) -> int:
+        item_id = self.items.get(code)
+        if item_id is None:
+            raise RowError(f"unknown item {code!r}")
+        return item_id
+
+    def _partner_id(self, code: str) -> int:
+        partner_id = self.partners.get(code)
+        if partner_id is None:
+            raise RowError(f"unknown partner {code!r}")
+        return partner_id
+
+    def _object(self, key: str, kind: str | None = None) -> int:
+        object_id = self.ids.get(key)
+        if object_id is None:
+            raise RowError(f"unknown {kind or 'lot, unit or container'} {key!r}")
+        if kind is not None and self.kind[object_id] != KIND_CODE[kind]:
+            raise RowError(f"{key!r} is not a {kind}")
+        return object_id
+
+    def _taken(self, conn: Connection, kind: str, keys: list[tuple[int | None, str]]) -> None:
+        """Refuse numbers already recorded (unique per item; SSCCs unique)."""
+        codes = sorted({code for _, code in keys})
+        for start in range(0, len(codes), 900):
+            chunk = codes[start:start + 900]
+            found = conn.execute(select(TraceObject.item_id, TraceObject.code).where(
+                TraceObject.kind == kind, TraceObject.code.in_(chunk))).all()
+            wanted = set(keys)
+            for item_id, code in found:
+                if kind == "container" or (item_id, code) in wanted:
+                    raise RowError(f"{kind} {code} is already recorded")
+
+    def _insert(self, conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+        fast_insert(conn, table, rows)
+
+    def _events(self, conn: Connection, events: list[dict[str, Any]],
+                objects: list[dict[str, Any]]) -> None:
+        self._insert(conn, Event.__table__, events)  # type: ignore[arg-type]
+        self._insert(conn, EventObject.__table__, objects)  # type: ignore[arg-type]
+        self._count("events", len(events))
+
+    def _event(self, event_id: int, step: str, at: dt.datetime, **fields: Any) -> dict[str, Any]:
+        spec = rules.STEPS[step]
+        kind = fields.pop("type", None) or spec.type
+        return {"id": event_id, "event_uid": f"urn:uuid:{uuid.uuid4()}", "type": kind,
+                "action": None if kind == "TransformationEvent" else spec.action,
+                "step": step, "biz_step": spec.biz_step, "disposition": spec.disposition,
+                "event_time": at, "tz_offset": "+00:00", "record_time": self._now,
+                "read_point": None, "biz_location": None, "doc": None, "biz_transactions": [],
+                "sources": [], "destinations": [], "extra": {}, "actor": self.actor.key,
+                "request_id": None, "origin": "import"} | fields
+
+    @property
+    def _now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+    def _new_objects(self, conn: Connection, kind: str, parsed: list[dict[str, Any]],
+                     keys: list[str]) -> list[int]:
+        ids = self._reserve(conn, "traceability_object", len(parsed))
+        self._grow(ids[-1])
+        code = KIND_CODE[kind]
+        for object_id, row, key in zip(ids, parsed, keys, strict=True):
+            row["id"] = object_id
+            self.kind[object_id] = code
+            self.ids[key] = object_id
+        self._insert(conn, TraceObject.__table__, parsed)  # type: ignore[arg-type]
+        self._count(f"{kind}s", len(parsed))
+        return ids
+
+    # --- the things -------------------------------------------------------------------------
+    def _lots(self, conn: Connection, batch: list[tuple[int, list[str]]]) -> None:
+        parsed, keys, seen = [], [], set()
+        for line, row in batch:
+            try:
+                (lot_id, item, number, origin, supplier, _doc, receipt_date, production_date,
+                 expiry, qty, uom) = row[:11]
+                item_id = self._item_id(item)
+                problem = rules.tracking_problem(self.item_tracking[item_id], "lot")
+                if problem:
+                    raise RowError(f"{item}: {problem}")
+                check_number(number, "lot number")
+                if origin not in ("received", "split", "produced", "merged", "repacked"):
+                    raise RowError(f"unknown origin {origin!r}")
+                made = parse_date(production_date) or parse_date(receipt_date)
+                expires = parse_date(expiry)
+                if made and expires and expires < made:
+                    raise RowError("the expiry date is before the production date")
+                if (item_id, number) in seen or lot_id in self.ids:
+                    raise RowError(f"lot {number} of {item} appears twice")
+                seen.add((item_id, number))
+                supplier_id = self._partner_id(supplier) if supplier else None
+                if origin == "received" and supplier_id is None:
+                    raise RowError("a received lot names its supplier")
+                parsed.append({
+                    "kind": "lot", "item_id": item_id, "code": number, "lot_id": None,
+                    "status": rules.RELEASED, "origin": origin, "manufacture_date": made,
+                    "expiry_date": expires, "supplier_id": supplier_id, "supplier_lot": None,
+                    "quantity": parse_qty(qty), "uom": uom.upper() or None, "container_type": None,
+                    "created_at": self._now, "state": None, "location": None,
+                    "holder_id": None, "customer_id": None, "state_at": None,
+                    "last_event_id": None})
+                keys.append(lot_id)
+            except RowError as exc:
+                exc.line = line
+                raise
+        self._taken(conn, "lot", [(p["item_id"], p["code"]) for p in parsed])
+        ids = self._new_objects(conn, "lot", parsed, keys)
+        for object_id, row in zip(ids, parsed, strict=True):
+            self.lot_info[object_id] = (row["item_id"], row["manufacture_date"],
+                                        row["expiry_date"])
+
+    def _receipts(self, conn: Connection, batch: list[tuple[int, list[str]]]) -> None:
+        events, objects, states = [], [], []
+        event_ids = self._reserve(conn, "traceability_event", len(batch))
+        for event_id, (line, row) in zip(event_ids, batch, strict=True):
+            try:
+                doc, po, supplier, lot_key, item, qty, uom, received_at, inspection = row[:9]
+                lot_id = self._object(lot_key, "lot")
+                if self.lot_info[lot_id][0] != self._item_id(item):
+                    raise RowError(f"lot {lot_key} is not a lot of {item}")
+                supplier_id = self._partner_id(supplier)
+                at = parse_time(received_at)
+                amount = parse_qty(qty)
+                if inspection not in ("accepted", "accepted_on_deviation", "rejected", ""):
+                    raise RowError(f"unknown inspection result {inspection!r}")
+            except RowError as exc:
+                exc.line = line
+                raise
+            documents = [{"type": "recadv", "id": doc}] + ([{"type": "po", "id": po}] if po else [])
+            events.append(self._event(
+                event_id, "received", at, doc=doc, biz_transactions=documents,
+                sources=[{"type": "owning_party", "id": f"partner:{supplier_id}",
+                          "partner_id": str(supplier_id)}],
+                extra={"inspection": inspection} if inspection else {}))
+            objects.append({"event_id": event_id, "object_id": lot_id, "role": "what",
+                            "quantity": amount, "uom": uom.upper() or None})
+            states.append({"oid": lot_id, "at": at, "ev": event_id, "st": rules.IN_STOCK})
+        self._events(conn, events, objects)
+        self._set_state(conn, states)
+
+    def _set_state(self, conn: Connection, states: list[dict[str, Any]],
+                   holder: bool = False) -> None:
+        """Whereabouts, row by row, unless a later event already set them."""
+        if not states:
+            return
+        t = TraceObject.__table__
+        values: dict[str, Any] = {"state": bindparam("st"), "state_at": bindparam("at"),
+                                  "last_event_id": bindparam("ev")}
+        if holder:
+            values["holder_id"] = bindparam("holder")
+        statement = (update(t).where(t.c.id == bindparam("oid"))
+                     .where(or_(t.c.state_at.is_(None), t.c.state_at <= bindparam("at")))
+                     .values(values))
+        conn.execute(statement, states)
+
+    def _units(self, conn: Connection, batch: list[tuple[int, list[str]]]) -> None:
+        parsed, keys, seen = [], [], set()
+        for line, row in batch:
+            try:
+                serial, item, lot_key, _kind, produced_at = row[:5]
+                item_id = self._item_id(item)
+                problem = rules.tracking_problem(self.item_tracking[item_id], "unit")
+                if problem:
+                    raise RowError(f"{item}: {problem}")
+                check_number(serial, "serial")
+                lot_id = self._object(lot_key, "lot") if lot_key else None
+                made = expires = None
+                if lot_id is not None:
+                    lot_item, made, expires = self.lot_info[lot_id]
+                    if lot_item != item_id:
+                        raise RowError(f"lot {lot_key} is not a lot of {item}")
+                elif self.item_tracking[item_id] == "lot_serial":
+                    raise RowError(f"{item} is tracked by lot and serial: give the lot")
+                if (item_id, serial) in seen or serial in self.ids:
+                    raise RowError(f"serial {serial} of {item} appears twice")
+                seen.add((item_id, serial))
+                at = parse_time(produced_at)
+            except RowError as exc:
+                exc.line = line
+                raise
+            parsed.append({
+                "kind": "unit", "item_id": item_id, "code": serial, "lot_id": lot_id,
+                "status": rules.RELEASED, "origin": "produced", "manufacture_date": made,
+                "expiry_date": expires, "supplier_id": None, "supplier_lot": None,
+                "quantity": Decimal(1), "uom": None, "container_type": None,
+                "created_at": at, "state": rules.IN_STOCK, "location": None, "holder_id": None,
+                "customer_id": None, "state_at": at, "last_event_id": None})
+            keys.append(serial)
+        self._taken(conn, "unit", [(p["item_id"], p["code"]) for p in parsed])
+        self._new_objects(conn, "unit", parsed, keys)
+
+    def _containers(self, conn: Connection, batch: list[tuple[int, list[str]]]) -> None:
+        parsed, keys = [], []
+        for line, row in batch:
+            try:
+                sscc, level, item, _quantity, packed_at = row[:5]
+                code = rules.normalize_sscc(sscc)
+                if code is None:
+                    raise RowError(f"{sscc!r} is not an SSCC (18 digits, GS1 check digit)")
+                if level not in ("case", "pallet", "tote", "other"):
+                    raise RowError(f"unknown container level {level!r}")
+                if sscc in self.ids:
+                    raise RowError(f"SSCC {sscc} appears twice")
+                at = parse_time(packed_at)
+            except RowError as exc:
+                exc.line = line
+                raise
+            parsed.append({
+                "kind": "container", "item_id": self.items.get(item), "code": code,
+                "lot_id": None, "status": None, "origin": "packed", "manufacture_date": None,
+                "expiry_date": None, "supplier_id": None, "supplier_lot": None,
+                "quantity": None, "uom": None, "container_type": level, "created_at": at,
+                "state": rules.IN_STOCK, "location": None, "holder_id": None,
+                "customer_id": None, "state_at": at, "last_event_id": None})
+            keys.append(sscc)
+        self._taken(conn, "container", [(None, p["code"]) for p in parsed])
+        self._new_objects(conn, "container", parsed, keys)
+
