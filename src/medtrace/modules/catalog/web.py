@@ -1,18 +1,20 @@
 """Catalog pages: item list with filters, item detail (packaging, conversions, custom fields,
-history), create form, status changes."""
+history, label preview), create and edit form, status changes, the scan tester and the JSON
+endpoint behind every scan field (see docs/scan-fields.md)."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from medtrace.modules.catalog import rules, service
+from medtrace.modules.catalog import forms, rules, scan, service
 from medtrace.modules.catalog.permissions import ITEM_EDIT, ITEM_STATUS, ITEM_VIEW
-from medtrace.modules.catalog.schemas import ItemCreate, PackagingIn
+from medtrace.modules.catalog.schemas import ItemCreate, ItemUpdate, ScanIn
 from medtrace.platform import customfields
 from medtrace.platform.actor import Actor
 from medtrace.platform.audit import history_for
@@ -20,7 +22,7 @@ from medtrace.platform.auth.permissions import require
 from medtrace.platform.customfields import export as cf_export
 from medtrace.platform.customfields import present as cf_present
 from medtrace.platform.errors import DomainError, ValidationFailed
-from medtrace.platform.i18n import N_
+from medtrace.platform.i18n import N_, translate
 from medtrace.platform.web import csrf
 from medtrace.platform.web.deps import new_uow
 from medtrace.platform.web.forms import form_action, form_error
@@ -29,6 +31,7 @@ from medtrace.platform.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf.csrf_protect)])
 register_nav(NavEntry("catalog", N_("Catalog"), "/catalog/items", 100, ITEM_VIEW))
+register_nav(NavEntry("catalog.scan", N_("Scan tester"), "/catalog/scan", 110, ITEM_VIEW))
 
 PAGE = 50
 
@@ -100,12 +103,37 @@ def export_items(request: Request, format: str = Query("xlsx", pattern="^(csv|xl
                                          stamp=uow.today())
 
 
+def _form_page(request: Request, status: int = 200, item_id: int | None = None,
+               **context: Any) -> HTMLResponse:
+    """The item form, new (``item_id`` None) or edit."""
+    with new_uow(request, write=False) as uow:
+        item = service.get_item_or_raise(uow, item_id) if item_id is not None else None
+        return _page(request, "catalog/item_form.html", status=status, item=item,
+                     units=service.list_units(uow), rules=rules, blank_rows=forms.BLANK_ROWS,
+                     fields=customfields.list_fields(uow, service.ENTITY), **context)
+
+
+def _refused(request: Request, exc: DomainError) -> dict[str, Any]:
+    """``form_error`` with the per-field messages in the user's language too (the service
+    writes them as msgids; other texts come back unchanged)."""
+    problem = form_error(request, exc)
+    locale = request.state.locale
+    problem["field_errors"] = {name: translate(message, locale)
+                               for name, message in problem["field_errors"].items()}
+    return problem
+
+
+def _invalid(request: Request, exc: ValidationError) -> dict[str, Any]:
+    problems = [{"field": str(e["loc"][-1]), "message": e["msg"], "type": e["type"]}
+                for e in exc.errors()]
+    return _refused(request, ValidationFailed(errors=problems))
+
+
 @router.get("/catalog/items/new", response_class=HTMLResponse)
 def new_item(request: Request, _: Actor = require(ITEM_EDIT)) -> Response:
-    with new_uow(request, write=False) as uow:
-        return _page(request, "catalog/item_form.html", units=service.list_units(uow),
-                     fields=customfields.list_fields(uow, service.ENTITY), rules=rules,
-                     values={"base_uom": "EA", "tracking": "lot", "custom": {}})
+    first = {"level": "0", "name": "unit", "quantity": "1"}
+    return _form_page(request, values={"base_uom": "EA", "tracking": "lot", "kind": "finished",
+                                       "custom": {}, "packaging": [first], "conversions": []})
 
 
 def _form_values(form: Any, fields: list[Any]) -> dict[str, Any]:
@@ -141,40 +169,89 @@ async def create_item(request: Request, _: Actor = require(ITEM_EDIT)) -> Respon
     def work() -> int | dict[str, Any]:
         with new_uow(request, write=False) as uow:
             fields = customfields.list_fields(uow, service.ENTITY)
-        values = _form_values(form, fields)
+        values, payload = forms.read_item_form(form, custom=_form_values(form, fields)["custom"])
         try:
-            packaging = ([PackagingIn(level=0, name="unit", gtin=values["gtin"], quantity=1)]
-                         if values["gtin"] else [])
-            data = ItemCreate.model_validate({
-                **{k: v for k, v in values.items() if k not in ("gtin", "custom")},
-                "packaging": packaging, "custom_fields": values["custom"]})
+            data = ItemCreate.model_validate({**payload, "code": values["code"]})
         except ValidationError as exc:
-            problems = [{"field": str(e["loc"][-1]), "message": e["msg"], "type": e["type"]}
-                        for e in exc.errors()]
-            return {**form_error(request, ValidationFailed(errors=problems)), "values": values}
+            return {**_invalid(request, exc), "values": values}
         try:
             with new_uow(request) as uow:
                 return service.create_item(uow, data).id
         except DomainError as exc:
-            return {**form_error(request, exc), "values": values}
+            return {**_refused(request, exc), "values": values}
 
     result = await run_in_threadpool(work)
     if isinstance(result, int):
         return RedirectResponse(f"/catalog/items/{result}?saved=1", status_code=303)
+    return _form_page(request, status=422, **result)
+
+
+@router.get("/catalog/items/{item_id}/edit", response_class=HTMLResponse)
+def edit_item(request: Request, item_id: int, _: Actor = require(ITEM_EDIT)) -> Response:
     with new_uow(request, write=False) as uow:
-        return _page(request, "catalog/item_form.html", status=422,
-                     units=service.list_units(uow), rules=rules,
-                     fields=customfields.list_fields(uow, service.ENTITY), **result)
+        item = service.get_item_or_raise(uow, item_id)
+        values = forms.item_values(item, service.custom_values(uow, item.id))
+    return _form_page(request, item_id=item_id, values=values)
+
+
+@router.post("/catalog/items/{item_id}/edit", response_class=HTMLResponse)
+async def update_item(request: Request, item_id: int, _: Actor = require(ITEM_EDIT)) -> Response:
+    form = await request.form()
+
+    def work() -> dict[str, Any] | None:
+        with new_uow(request, write=False) as uow:
+            fields = customfields.list_fields(uow, service.ENTITY)
+            manufacturer_id = service.get_item_or_raise(uow, item_id).manufacturer_id
+        values, payload = forms.read_item_form(form, custom=_form_values(form, fields)["custom"])
+        try:  # the manufacturer is not on this form: it stays as it is
+            data = ItemUpdate.model_validate({**payload, "manufacturer_id": manufacturer_id})
+        except ValidationError as exc:
+            return {**_invalid(request, exc), "values": values}
+        try:
+            with new_uow(request, reason=values["reason"] or None) as uow:
+                service.update_item(uow, item_id, data)
+        except DomainError as exc:
+            return {**_refused(request, exc), "values": values}
+        return None
+
+    problem = await run_in_threadpool(work)
+    if problem is None:
+        return RedirectResponse(f"/catalog/items/{item_id}?saved=1", status_code=303)
+    return _form_page(request, status=422, item_id=item_id, **problem)
+
+
+def _label_preview(request: Request, uow: Any, item_id: int, wanted: dict[str, Any]
+                   ) -> dict[str, Any]:
+    """The label image's address, or the refusal in the user's language (never an image
+    that would only break)."""
+    try:
+        service.label_for(uow, item_id, **wanted)
+    except DomainError as exc:
+        problem = form_error(request, exc)
+        locale = request.state.locale
+        if exc.errors:  # the title and what each field needs, all in the user's language
+            problem["error"] = " ".join([translate(exc.title, locale)] + [
+                scan.problem_message(e, locale) for e in exc.errors])
+        return {"label_error": problem["error"], "label_error_code": problem["error_code"]}
+    query = {key: value for key, value in wanted.items() if value not in (None, "")}
+    return {"label_src": f"/api/v1/items/{item_id}/label?"
+                         + urlencode({**query, "level": wanted["level"], "format": "svg"})}
 
 
 @router.get("/catalog/items/{item_id}", response_class=HTMLResponse)
-def item_detail(request: Request, item_id: int, _: Actor = require(ITEM_VIEW)) -> Response:
+def item_detail(request: Request, item_id: int, preview: bool = False,
+                level: int = Query(0, ge=0, le=9), lot: str = "", serial: str = "",
+                expiry: str = "", _: Actor = require(ITEM_VIEW)) -> Response:
+    wanted = {"level": level, "lot": lot.strip(), "serial": serial.strip(),
+              "expiry": expiry.strip()}
     with new_uow(request, write=False) as uow:
         item = service.get_item_or_raise(uow, item_id)
+        label = _label_preview(request, uow, item_id, wanted) if preview else {}
         return _page(request, "catalog/item_detail.html", item=item,
                      custom=service.custom_values(uow, item.id),
                      fields=customfields.list_fields(uow, service.ENTITY, active_only=False),
-                     history=history_for(uow, item), moves=rules.STATUS_MOVES, rules=rules)
+                     history=history_for(uow, item), moves=rules.STATUS_MOVES, rules=rules,
+                     label_values=wanted, **label)
 
 
 @router.post("/catalog/items/{item_id}/status", response_class=HTMLResponse)
@@ -194,3 +271,31 @@ async def change_status(request: Request, item_id: int,
                      fields=customfields.list_fields(uow, service.ENTITY, active_only=False),
                      history=history_for(uow, item), moves=rules.STATUS_MOVES, rules=rules,
                      **problem)
+
+
+@router.get("/catalog/scan", response_class=HTMLResponse)
+def scan_tester(request: Request, _: Actor = require(ITEM_VIEW)) -> Response:
+    return _page(request, "catalog/scan.html", code="", result=None)
+
+
+@router.post("/catalog/scan", response_class=HTMLResponse)
+async def scan_tester_post(request: Request, _: Actor = require(ITEM_VIEW)) -> Response:
+    """The scan tester without script: the form is posted and the result drawn here."""
+    form = await request.form()
+    code = form.get("code")
+    code = code if isinstance(code, str) else ""
+
+    def work() -> Response:
+        with new_uow(request, write=False) as uow:
+            result = scan.read_scan(uow, code, request.state.locale)
+            return _page(request, "catalog/scan.html", code=code, result=result)
+
+    return await run_in_threadpool(work)
+
+
+@router.post("/catalog/scan/parse")
+def scan_parse(request: Request, body: ScanIn, _: Actor = require(ITEM_VIEW)) -> Response:
+    """What scan fields post (JSON, with the session's X-CSRF-Token header): the parse and
+    resolve result with errors in the user's language and the values to fill in."""
+    with new_uow(request, write=False) as uow:
+        return JSONResponse(scan.read_scan(uow, body.code, request.state.locale))
