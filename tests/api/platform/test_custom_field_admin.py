@@ -28,7 +28,7 @@ def test_admin_defines_and_changes_fields_through_the_pages(admin_client, db):
     assert bad.status_code == 422 and "MT-CUSTOMFIELD-DEFINITION" in bad.text
     assert "自定义字段的定义无效。" in bad.text
     assert "须以字母开头" in bad.text and "不是有效的正则表达式" in bad.text
-    assert "名称须为 1 至 100 个字符" in bad.text and 'value="Tax ID"' in bad.text
+    assert "标签须为 1 至 100 个字符" in bad.text and 'value="Tax ID"' in bad.text
     limits = client.post("/admin/custom-fields/new", data={
         **NEW, "csrf_token": token, "name": "credit", "kind": "number", "min_value": "10",
         "max_value": "x"})
