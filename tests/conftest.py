@@ -107,6 +107,16 @@ def db(engine: Engine) -> Iterator[Database]:
     finally:
         outer.rollback()
         connection.close()
+        _forget_cached_master_data()
+
+
+def _forget_cached_master_data() -> None:
+    """Ids are reused after the rollback: per-process caches of codes must not outlive it."""
+    from medtrace.modules.catalog.lookups import forget_item
+    from medtrace.modules.partners.lookups import forget_partners
+
+    forget_item()
+    forget_partners()
 
 
 @pytest.fixture

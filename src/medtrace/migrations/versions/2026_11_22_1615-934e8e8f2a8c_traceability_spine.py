@@ -145,6 +145,7 @@ def upgrade() -> None:
     sa.Column('customer_id', sa.Integer(), nullable=True),
     sa.Column('state_at', mt.UTCDateTime(), nullable=True),
     sa.Column('last_event_id', sa.Integer(), nullable=True),
+    sa.Column('origin_event_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['customer_id'], ['partners_partner.id'], name=op.f('fk_traceability_object_customer_id_partners_partner')),
     sa.ForeignKeyConstraint(['holder_id'], ['partners_partner.id'], name=op.f('fk_traceability_object_holder_id_partners_partner')),
     sa.ForeignKeyConstraint(['item_id'], ['catalog_item.id'], name=op.f('fk_traceability_object_item_id_catalog_item')),

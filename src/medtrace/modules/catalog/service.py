@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import String, cast, func, or_, select
 
-from medtrace.modules.catalog import rules
+from medtrace.modules.catalog import lookups, rules
 from medtrace.modules.catalog.errors import (
     AltDiInvalid,
     AltDiTaken,
@@ -271,6 +271,7 @@ def create_item(uow: UnitOfWork, data: ItemCreate) -> Item:
 def update_item(uow: UnitOfWork, item_id: int, data: ItemWrite) -> Item:
     item = get_item_or_raise(uow, item_id)
     _apply(uow, item, data)
+    uow.after_commit(lambda: lookups.forget_item(item_id))
     return item
 
 

@@ -97,8 +97,18 @@ class TraceImport(LinkLoader):
             self._finish("failed", {"error": exc.detail or str(exc)})
             raise
         self._finish("done", {})
+        self._analyze()
         return {"import_id": self.run_id, "rows": dict(self.progress.file_rows),
                 "created": dict(self.progress.counts)}
+
+    def _analyze(self) -> None:
+        """Fresh planner statistics after a bulk load (outside any transaction on SQLite)."""
+        with self.db.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            for table in ("traceability_object", "traceability_edge", "traceability_event",
+                          "traceability_event_object"):
+                conn.exec_driver_sql(f"ANALYZE {table}")
 
     def _uow(self, reason: str | None = None) -> UnitOfWork:
         context = {"actor": self.actor, "reason": reason or f"trace import {self.dir.name}"}
@@ -327,7 +337,7 @@ class TraceImport(LinkLoader):
                     "quantity": parse_qty(qty), "uom": uom.upper() or None, "container_type": None,
                     "created_at": self._now, "state": None, "location": None,
                     "holder_id": None, "customer_id": None, "state_at": None,
-                    "last_event_id": None})
+                    "last_event_id": None, "origin_event_id": None})
                 keys.append(lot_id)
             except RowError as exc:
                 exc.line = line
@@ -366,6 +376,9 @@ class TraceImport(LinkLoader):
             states.append({"oid": lot_id, "at": at, "ev": event_id, "st": rules.IN_STOCK})
         self._events(conn, events, objects)
         self._set_state(conn, states)
+        t = TraceObject.__table__
+        conn.execute(update(t).where(t.c.id == bindparam("oid"), t.c.origin_event_id.is_(None))
+                     .values(origin_event_id=bindparam("ev")), states)
 
     def _set_state(self, conn: Connection, states: list[dict[str, Any]],
                    holder: bool = False) -> None:
@@ -413,7 +426,8 @@ class TraceImport(LinkLoader):
                 "expiry_date": expires, "supplier_id": None, "supplier_lot": None,
                 "quantity": Decimal(1), "uom": None, "container_type": None,
                 "created_at": at, "state": rules.IN_STOCK, "location": None, "holder_id": None,
-                "customer_id": None, "state_at": at, "last_event_id": None})
+                "customer_id": None, "state_at": at, "last_event_id": None,
+                "origin_event_id": None})
             keys.append(serial)
         self._taken(conn, "unit", [(p["item_id"], p["code"]) for p in parsed])
         self._new_objects(conn, "unit", parsed, keys)
@@ -440,7 +454,8 @@ class TraceImport(LinkLoader):
                 "expiry_date": None, "supplier_id": None, "supplier_lot": None,
                 "quantity": None, "uom": None, "container_type": level, "created_at": at,
                 "state": rules.IN_STOCK, "location": None, "holder_id": None,
-                "customer_id": None, "state_at": at, "last_event_id": None})
+                "customer_id": None, "state_at": at, "last_event_id": None,
+                "origin_event_id": None})
             keys.append(sscc)
         self._taken(conn, "container", [(None, p["code"]) for p in parsed])
         self._new_objects(conn, "container", parsed, keys)

@@ -27,7 +27,8 @@ from medtrace.platform.db.base import Base, utcnow
 from medtrace.platform.esign import SignaturePolicy
 
 # Whereabouts columns change with every event: the journal records them, not the audit trail.
-WHEREABOUTS = ("state", "location", "holder_id", "customer_id", "state_at", "last_event_id")
+WHEREABOUTS = ("state", "location", "holder_id", "customer_id", "state_at", "last_event_id",
+               "origin_event_id")
 
 
 class TraceObject(Audited, Base):
@@ -74,6 +75,8 @@ class TraceObject(Audited, Base):
                                                     nullable=True)
     state_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     last_event_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # journal id
+    # The event that brought it in (a lot's receipt): backward traces show it without a search.
+    origin_event_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Edge(Base):

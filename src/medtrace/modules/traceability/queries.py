@@ -9,16 +9,18 @@ them, so fields are only ever added."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Date, select, text
+from sqlalchemy import Date, bindparam, select, text
 
 from medtrace.modules import catalog, partners
 from medtrace.modules.traceability import rules
 from medtrace.modules.traceability.errors import TraceCodeAmbiguous, TraceInvalid, TraceNotFound
 from medtrace.modules.traceability.models import Event, EventObject, TraceObject
+from medtrace.platform.db.base import Quantity, UTCDateTime
 from medtrace.platform.db.uow import UnitOfWork
 
 UDI_MARKERS = ("]", "(", "\x1d", "+", "=", "http://", "https://", "HTTP://", "HTTPS://")
@@ -124,7 +126,8 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat()
 
 
-def describe(uow: UnitOfWork, thing: TraceObject, names: Names | None = None) -> dict[str, Any]:
+def describe(uow: UnitOfWork, thing: TraceObject, names: Names | None = None,
+             lot_code: Any = None) -> dict[str, Any]:
     """The JSON of one thing (the ``root`` of every trace answer)."""
     names = names or Names(uow, [thing.item_id], [thing.supplier_id, thing.customer_id,
                                                   thing.holder_id])
@@ -137,8 +140,10 @@ def describe(uow: UnitOfWork, thing: TraceObject, names: Names | None = None) ->
                  "quantity": None if thing.quantity is None else str(thing.quantity),
                  "uom": thing.uom, "origin": thing.origin}
     elif thing.kind == "unit":
-        lot = uow.session.get(TraceObject, thing.lot_id) if thing.lot_id else None
-        data |= {"serial": thing.code, "lot": lot.code if lot else None,
+        lot = lot_code
+        if thing.lot_id and (lot is None or lot is _MISSING):
+            lot = _codes(uow, [thing.lot_id]).get(thing.lot_id)
+        data |= {"serial": thing.code, "lot": lot if lot is not _MISSING else None,
                  "status": thing.state or rules.IN_STOCK, "quality_status": thing.status,
                  "expiry": _iso(thing.expiry_date)}
     else:
@@ -151,38 +156,60 @@ def describe(uow: UnitOfWork, thing: TraceObject, names: Names | None = None) ->
 
 
 # --- backward -----------------------------------------------------------------------------------
-_BACKWARD_SQL = text("""
-WITH RECURSIVE anc (id) AS (
-    SELECT e.child_id FROM traceability_edge e WHERE e.parent_id = :root AND e.reversed = :no
+_BACKWARD_COLUMNS = ("o.id, o.kind, o.item_id, o.code, o.lot_id, o.status, o.origin, "
+                     "o.supplier_id, o.supplier_lot, o.expiry_date, o.container_type, "
+                     "o.quantity, o.uom, r.doc, r.event_time, CAST(r.extra AS TEXT), "
+                     "CAST(r.sources AS TEXT), CAST(r.biz_transactions AS TEXT)")
+# The columns (and each lot's receipt event) travel through the recursion so that every step is
+# an index probe on both databases: PostgreSQL cannot see a CTE's size and would otherwise hash
+# whole tables at the end.
+_BACKWARD_SQL = text(f"""
+WITH RECURSIVE anc (id, kind, item_id, code, lot_id, status, origin, supplier_id, supplier_lot,
+                    expiry_date, container_type, quantity, uom, r_doc, r_time, r_extra,
+                    r_sources, r_documents) AS (
+    SELECT {_BACKWARD_COLUMNS}
+    FROM traceability_edge e JOIN traceability_object o ON o.id = e.child_id
+    LEFT JOIN traceability_event r ON r.id = o.origin_event_id
+    WHERE e.parent_id = :root AND e.reversed = :no
     UNION
-    SELECT e.child_id FROM anc JOIN traceability_edge e ON e.parent_id = anc.id AND e.reversed = :no
+    SELECT {_BACKWARD_COLUMNS}
+    FROM anc JOIN traceability_edge e ON e.parent_id = anc.id AND e.reversed = :no
+    JOIN traceability_object o ON o.id = e.child_id
+    LEFT JOIN traceability_event r ON r.id = o.origin_event_id
 )
-SELECT o.id, o.kind, o.item_id, o.code, o.lot_id, o.status, o.origin, o.supplier_id,
-       o.supplier_lot, o.expiry_date, o.container_type
-FROM anc JOIN traceability_object o ON o.id = anc.id
-""").columns(expiry_date=Date)
+SELECT anc.*, (SELECT l.code FROM traceability_object l WHERE l.id = anc.lot_id) AS lot_code,
+       (SELECT l.code FROM traceability_object l WHERE l.id = :root_lot) AS root_lot_code
+FROM anc
+""").columns(expiry_date=Date, quantity=Quantity(), r_time=UTCDateTime())  # noqa: S608
 
 
 def backward(uow: UnitOfWork, thing: TraceObject) -> dict[str, Any]:
     """Every ancestor lot and unit of ``thing`` (the root excluded) down to the supplier
     receipts, with the receipt and the incoming inspection result of each received lot."""
-    rows = uow.session.execute(_BACKWARD_SQL, {"root": thing.id, "no": False}).all()
-    lot_ids = [r.lot_id for r in rows if r.lot_id]
-    lot_codes = _codes(uow, lot_ids)
-    receipts = _receipts(uow, [r.id for r in rows if r.kind == "lot" and r.origin == "received"])
-    supplier_ids = {r.supplier_id for r in rows if r.supplier_id}
-    for receipt in receipts.values():
-        supplier_ids.update(receipt.pop("_supplier_ids", ()))
+    rows = uow.session.connection().execute(
+        _BACKWARD_SQL, {"root": thing.id, "no": False, "root_lot": thing.lot_id or 0}).all()
+    sources = {r.id: json.loads(r.r_sources) for r in rows if r.r_sources}
+    receipt_parties = {int(s["partner_id"]) for found in sources.values() for s in found
+                       if s.get("partner_id")}
     names = Names(uow, [thing.item_id, *(r.item_id for r in rows)],
-                  [thing.supplier_id, thing.customer_id, thing.holder_id, *supplier_ids])
+                  [thing.supplier_id, thing.customer_id, thing.holder_id, *receipt_parties,
+                   *(r.supplier_id for r in rows)])
     lots, units, containers = [], [], []
     suppliers: set[str] = set()
     for r in rows:
         if r.kind == "lot":
             supplier = names.partner(r.supplier_id)
-            receipt = receipts.get(r.id)
-            if receipt is not None and receipt.get("supplier_id"):
-                receipt["supplier"] = names.partner(receipt.pop("supplier_id"))
+            receipt = None
+            if r.r_doc is not None or r.r_time is not None:
+                party = next((int(p["partner_id"]) for p in sources.get(r.id, [])
+                              if p.get("partner_id")), None)
+                receipt = {"doc": r.r_doc, "at": _iso(r.r_time),
+                           "supplier": names.partner(party) if party else supplier,
+                           "quantity": None if r.quantity is None else str(r.quantity),
+                           "uom": r.uom,
+                           "documents": json.loads(r.r_documents) if r.r_documents else [],
+                           "inspection": (json.loads(r.r_extra) if r.r_extra else {}
+                                          ).get("inspection")}
             if r.origin == "received" and supplier:
                 suppliers.add(supplier)
             lots.append({"item": names.item(r.item_id), "lot": r.code, "id": r.id,
@@ -191,82 +218,58 @@ def backward(uow: UnitOfWork, thing: TraceObject) -> dict[str, Any]:
                          "receipt": receipt})
         elif r.kind == "unit":
             units.append({"item": names.item(r.item_id), "serial": r.code, "id": r.id,
-                          "lot": lot_codes.get(r.lot_id), "quality_status": r.status})
+                          "lot": r.lot_code, "quality_status": r.status})
         else:
             containers.append({"sscc": r.code, "id": r.id, "type": r.container_type})
     lots.sort(key=lambda x: (x["item"] or "", x["lot"]))
     units.sort(key=lambda x: (x["item"] or "", x["serial"]))
     containers.sort(key=lambda x: x["sscc"])
-    return {"root": describe(uow, thing, names), "lots": lots, "units": units,
-            "containers": containers, "suppliers": sorted(suppliers)}
+    root_lot = rows[0].root_lot_code if rows else None
+    return {"root": describe(uow, thing, names, lot_code=root_lot if rows else _MISSING),
+            "lots": lots, "units": units, "containers": containers,
+            "suppliers": sorted(suppliers)}
+
+
+_MISSING: Any = object()
 
 
 def _codes(uow: UnitOfWork, ids: Iterable[int]) -> dict[int, str]:
     wanted = sorted(set(ids))
     found: dict[int, str] = {}
+    query = select(TraceObject.id, TraceObject.code).where(
+        TraceObject.id.in_(bindparam("ids", expanding=True)))
+    connection = uow.session.connection()
     for start in range(0, len(wanted), 900):
-        chunk = wanted[start:start + 900]
-        found.update(uow.session.execute(
-            select(TraceObject.id, TraceObject.code).where(TraceObject.id.in_(chunk))).all())
-    return found
-
-
-def _receipts(uow: UnitOfWork, lot_ids: list[int]) -> dict[int, dict[str, Any]]:
-    found: dict[int, dict[str, Any]] = {}
-    if not lot_ids:
-        return found
-    query = (select(EventObject.object_id, Event.step, Event.doc, Event.event_time,
-                    Event.disposition, Event.extra, Event.sources, Event.biz_transactions,
-                    EventObject.quantity, EventObject.uom)
-             .join(Event, Event.id == EventObject.event_id)
-             .where(EventObject.object_id.in_(lot_ids), Event.step.in_(("received", "inspected")))
-             .order_by(Event.event_time, Event.id))
-    for r in uow.session.execute(query):
-        if r.step == "received" and r.object_id not in found:
-            supplier_id = next((int(s["partner_id"]) for s in (r.sources or [])
-                                if s.get("partner_id")), None)
-            extra = r.extra or {}
-            found[r.object_id] = {
-                "doc": r.doc, "at": _iso(r.event_time),
-                "supplier_id": supplier_id, "_supplier_ids": [supplier_id] if supplier_id else [],
-                "quantity": None if r.quantity is None else str(r.quantity), "uom": r.uom,
-                "documents": r.biz_transactions or [],
-                "inspection": extra.get("inspection")}
-        elif r.step == "inspected" and r.object_id in found:
-            extra = r.extra or {}
-            found[r.object_id]["inspection"] = extra.get("result") or r.disposition
+        found.update(connection.execute(query, {"ids": wanted[start:start + 900]}).all())
     return found
 
 
 # --- forward ------------------------------------------------------------------------------------
+_FORWARD_COLUMNS = ("o.id, o.kind, o.item_id, o.code, o.lot_id, o.status, o.state, "
+                    "o.customer_id, o.holder_id, o.location")
 _FORWARD_SQL = {
     # SQLite probes the indexes step by step and joins at the end.
-    "sqlite": text("""
+    "sqlite": text(f"""
 WITH RECURSIVE des (id) AS (
     SELECT CAST(:root AS INTEGER)
     UNION
     SELECT e.parent_id FROM des JOIN traceability_edge e ON e.child_id = des.id AND e.reversed = :no
 )
-SELECT o.id, o.kind, o.item_id, o.code, o.lot_id, o.status, o.state, o.customer_id,
-       o.holder_id, o.location, o.container_type, o.expiry_date
-FROM des JOIN traceability_object o ON o.id = des.id
-""").columns(expiry_date=Date),
+SELECT {_FORWARD_COLUMNS} FROM des JOIN traceability_object o ON o.id = des.id
+"""),  # noqa: S608 (a constant column list)
     # PostgreSQL cannot see a CTE's size: carry the columns through the recursion so that every
     # step is an index probe instead of a hash join over whole tables at the end.
-    "postgresql": text("""
+    "postgresql": text(f"""
 WITH RECURSIVE des (id, kind, item_id, code, lot_id, status, state, customer_id, holder_id,
-                    location, container_type, expiry_date) AS (
-    SELECT o.id, o.kind, o.item_id, o.code, o.lot_id, o.status, o.state, o.customer_id,
-           o.holder_id, o.location, o.container_type, o.expiry_date
-    FROM traceability_object o WHERE o.id = :root
+                    location) AS (
+    SELECT {_FORWARD_COLUMNS} FROM traceability_object o WHERE o.id = :root
     UNION
-    SELECT o.id, o.kind, o.item_id, o.code, o.lot_id, o.status, o.state, o.customer_id,
-           o.holder_id, o.location, o.container_type, o.expiry_date
+    SELECT {_FORWARD_COLUMNS}
     FROM des JOIN traceability_edge e ON e.child_id = des.id AND e.reversed = :no
     JOIN traceability_object o ON o.id = e.parent_id
 )
 SELECT * FROM des
-""").columns(expiry_date=Date),
+"""),  # noqa: S608 (a constant column list)
 }
 
 
@@ -275,41 +278,61 @@ def forward(uow: UnitOfWork, thing: TraceObject) -> dict[str, Any]:
     each finished unit with where it is now and who received it, and the totals."""
     dialect = uow.session.get_bind().dialect.name
     sql = _FORWARD_SQL["postgresql" if dialect == "postgresql" else "sqlite"]
-    rows = [r for r in uow.session.execute(sql, {"root": thing.id, "no": False}).all()
-            if r.id != thing.id]
-    item_ids = {r.item_id for r in rows}
-    item_ids.add(thing.item_id)
-    partner_ids = {r.customer_id for r in rows} | {r.holder_id for r in rows}
+    rows = uow.session.connection().execute(sql, {"root": thing.id, "no": False}).all()
+    item_ids: set[int] = {thing.item_id} if thing.item_id else set()
+    partner_ids: set[int] = set()
+    lot_ids: set[int] = set()
+    for _id, kind, item_id, _code, lot_id, _st, _state, customer_id, holder_id, _loc in rows:
+        item_ids.add(item_id)
+        if customer_id is not None:
+            partner_ids.add(customer_id)
+        if holder_id is not None:
+            partner_ids.add(holder_id)
+        if lot_id is not None:
+            lot_ids.add(lot_id)
+        elif kind == "lot":
+            lot_ids.add(_id)
     names = Names(uow, item_ids, [*partner_ids, thing.supplier_id, thing.customer_id,
                                   thing.holder_id])
-    lot_codes = _codes(uow, {r.lot_id for r in rows if r.lot_id})
-    lots, units, subassemblies, containers = [], [], [], []
+    lot_rows = _lot_refs(uow, lot_ids)
+    items, partner_code = names.items, names.partners.get
+    unit_rows, sub_rows, lots, containers = [], [], [], []
     by_status: Counter[str] = Counter({s: 0 for s in rules.SCOPE_STATES})
     by_customer: Counter[str] = Counter()
-    item_code, partner, finished = names.item, names.partner, names.finished
-    for r in rows:
-        if r.kind == "unit":
-            status = r.state or rules.IN_STOCK
-            customer = partner(r.customer_id)
-            unit = {"item": item_code(r.item_id), "serial": r.code, "lot": lot_codes.get(r.lot_id),
-                    "status": status, "quality_status": r.status, "customer": customer,
-                    "holder": partner(r.holder_id), "location": r.location, "id": r.id}
-            if finished(r.item_id):
-                units.append(unit)
-                by_status[status] += 1
+    root_id = thing.id
+    for row in rows:
+        object_id, kind, item_id, code, lot_id, status, state, customer_id, holder_id, loc = row
+        if object_id == root_id:
+            continue
+        if kind == "unit":
+            item_code, item_kind = items.get(item_id, (None, None))
+            state = state or rules.IN_STOCK
+            customer = partner_code(customer_id) if customer_id is not None else None
+            unit = (item_code or "", code, lot_rows[lot_id][0] if lot_id in lot_rows else None,
+                    state, status, customer,
+                    partner_code(holder_id) if holder_id is not None else None, loc, object_id)
+            if item_kind == "finished":
+                unit_rows.append(unit)
+                by_status[state] += 1
                 if customer:
                     by_customer[customer] += 1
             else:
-                subassemblies.append(unit)
-        elif r.kind == "lot":
-            lots.append({"item": item_code(r.item_id), "lot": r.code, "id": r.id,
-                         "status": r.status, "state": r.state, "expiry": _iso(r.expiry_date)})
+                sub_rows.append(unit)
+        elif kind == "lot":
+            lots.append({"item": items.get(item_id, (None,))[0], "lot": code, "id": object_id,
+                         "status": status, "state": state,
+                         "expiry": _iso(lot_rows.get(object_id, (None, None))[1])})
         else:
-            containers.append({"sscc": r.code, "id": r.id, "type": r.container_type,
-                               "status": r.state or rules.IN_STOCK,
-                               "customer": partner(r.customer_id)})
-    units.sort(key=lambda u: (u["item"] or "", u["serial"]))
-    subassemblies.sort(key=lambda u: (u["item"] or "", u["serial"]))
+            containers.append({"sscc": code, "id": object_id, "type": None,
+                               "status": state or rules.IN_STOCK,
+                               "customer": partner_code(customer_id)
+                               if customer_id is not None else None})
+    unit_rows.sort()
+    sub_rows.sort()
+    keys = ("item", "serial", "lot", "status", "quality_status", "customer", "holder",
+            "location", "id")
+    units = [dict(zip(keys, u, strict=True)) for u in unit_rows]
+    subassemblies = [dict(zip(keys, u, strict=True)) for u in sub_rows]
     lots.sort(key=lambda x: (x["item"] or "", x["lot"]))
     containers.sort(key=lambda c: c["sscc"])
     return {"root": describe(uow, thing, names), "lots": lots, "units": units,
@@ -317,6 +340,20 @@ def forward(uow: UnitOfWork, thing: TraceObject) -> dict[str, Any]:
             "totals": {"units": len(units), "by_customer": dict(sorted(by_customer.items())),
                        "by_status": dict(by_status), "lots": len(lots),
                        "subassemblies": len(subassemblies), "containers": len(containers)}}
+
+
+def _lot_refs(uow: UnitOfWork, ids: Iterable[int]) -> dict[int, tuple[str, dt.date | None]]:
+    """``{lot id: (lot number, expiry)}``."""
+    wanted = sorted(ids)
+    found: dict[int, tuple[str, dt.date | None]] = {}
+    query = select(TraceObject.id, TraceObject.code, TraceObject.expiry_date).where(
+        TraceObject.id.in_(bindparam("ids", expanding=True)))
+    connection = uow.session.connection()
+    for start in range(0, len(wanted), 900):
+        for object_id, code, expiry in connection.execute(
+                query, {"ids": wanted[start:start + 900]}):
+            found[object_id] = (code, expiry)
+    return found
 
 
 # --- timeline -----------------------------------------------------------------------------------

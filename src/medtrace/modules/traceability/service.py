@@ -415,16 +415,22 @@ def _apply_whereabouts(uow: UnitOfWork, event: Event, spec: rules.Step,
         elif spec.state in (rules.IN_STOCK, rules.RETURNED):
             values["holder_id"] = None
         changes.append((sorted(set(targets)), values))
+    if spec.name == "received":
+        firsts = [p.object.id for p in what if p.object.kind == "lot"]
+        if firsts:
+            changes.append((firsts, {"origin_event_id": event.id}))
     touched: set[int] = set()
     for ids, values in changes:
         touched.update(ids)
         for chunk in _chunks(ids, 500):
-            uow.session.execute(
-                update(TraceObject)
-                .where(TraceObject.id.in_(chunk))
-                .where(TraceObject.state_at.is_(None)
-                       | (TraceObject.state_at <= event.event_time))
-                .values(**values).execution_options(synchronize_session=False))
+            statement = update(TraceObject).where(TraceObject.id.in_(chunk))
+            if "origin_event_id" in values:
+                statement = statement.where(TraceObject.origin_event_id.is_(None))
+            else:
+                statement = statement.where(TraceObject.state_at.is_(None)
+                                            | (TraceObject.state_at <= event.event_time))
+            uow.session.execute(statement.values(**values)
+                                .execution_options(synchronize_session=False))
     for obj in list(uow.session.identity_map.values()):
         if isinstance(obj, TraceObject) and obj.id in touched:
             uow.session.expire(obj, list(WHEREABOUTS))
