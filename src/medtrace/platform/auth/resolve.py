@@ -7,9 +7,12 @@ would otherwise accept a session, so an API client never silently runs as nobody
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 
 from medtrace.platform.actor import Actor
+from medtrace.platform.auth import actor_cache
 from medtrace.platform.auth.errors import (
     AccountInactive,
     PasswordExpired,
@@ -29,6 +32,11 @@ _MISSING = object()
 
 def _from_bearer(request: Request, token: str) -> Actor:
     claims = decode_access_token(token, request.app.state.secret_key)
+    return actor_cache.remembered((id(request.app.state.db), token),
+                                  lambda: _load_bearer_actor(request, claims))
+
+
+def _load_bearer_actor(request: Request, claims: Any) -> Actor:
     with UnitOfWork(request.app.state.db, write=False) as uow:
         if claims.kind == "user":
             user = uow.session.get(User, claims.id)

@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 
 from medtrace.platform.actor import Actor
-from medtrace.platform.auth import rules
+from medtrace.platform.auth import actor_cache, rules
 from medtrace.platform.auth.errors import (
     AccountInactive,
     AccountLocked,
@@ -192,6 +192,7 @@ def set_password(uow: UnitOfWork, user: User, password: str, *, temporary: bool 
     """Set a password (administrator reset, or the user's own change after re-auth)."""
     _check_password(uow, user, user.username, password)
     _store_password(uow, user, password, temporary=temporary)
+    uow.after_commit(actor_cache.forget)
 
 
 def change_own_password(uow: UnitOfWork, user: User, current: str, new: str) -> None:
@@ -230,6 +231,7 @@ def update_user(
     if sites is not None:
         user.sites = [UserSite(site_code=s) for s in sorted(set(sites))]
     uow.session.flush()
+    uow.after_commit(actor_cache.forget)
     return user
 
 
@@ -405,6 +407,7 @@ def save_role(
     role.description, role.grants_all = description, grants_all
     role.permissions = [RolePermission(permission_code=p) for p in sorted(set(permissions))]
     uow.session.flush()
+    uow.after_commit(actor_cache.forget)
     return role
 
 
