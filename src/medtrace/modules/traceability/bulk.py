@@ -14,11 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, or_, select, text, update
+from sqlalchemy import Connection, Table, select, text
 
 from medtrace.modules import catalog, partners
 from medtrace.modules.traceability import rules
@@ -33,6 +32,7 @@ from medtrace.modules.traceability.bulk_support import (
     parse_qty,
     parse_time,
     sha256_of,
+    utc_text,
 )
 from medtrace.modules.traceability.errors import ImportRowInvalid
 from medtrace.modules.traceability.models import (
@@ -66,7 +66,7 @@ class TraceImport(LinkLoader):
         self.items: dict[str, int] = {}
         self.item_tracking: dict[int, str] = {}
         self.partners: dict[str, int] = {}
-        self.lot_info: dict[int, tuple[int, dt.date | None, dt.date | None]] = {}
+        self.lot_info: dict[int, tuple[int, str | None, str | None]] = {}
         self.progress = Progress()
         self.run_id: int | None = None
 
@@ -290,8 +290,8 @@ class TraceImport(LinkLoader):
                 "request_id": None, "origin": "import"} | fields
 
     @property
-    def _now(self) -> dt.datetime:
-        return dt.datetime.now(dt.UTC)
+    def _now(self) -> str:
+        return utc_text(dt.datetime.now(dt.UTC))
 
     def _new_objects(self, conn: Connection, kind: str, parsed: list[dict[str, Any]],
                      keys: list[str]) -> list[int]:
@@ -376,24 +376,15 @@ class TraceImport(LinkLoader):
             states.append({"oid": lot_id, "at": at, "ev": event_id, "st": rules.IN_STOCK})
         self._events(conn, events, objects)
         self._set_state(conn, states)
-        t = TraceObject.__table__
-        conn.execute(update(t).where(t.c.id == bindparam("oid"), t.c.origin_event_id.is_(None))
-                     .values(origin_event_id=bindparam("ev")), states)
+        conn.execute(text("UPDATE traceability_object SET origin_event_id = :ev "
+                          "WHERE id = :oid AND origin_event_id IS NULL"), states)
 
     def _set_state(self, conn: Connection, states: list[dict[str, Any]],
                    holder: bool = False) -> None:
         """Whereabouts, row by row, unless a later event already set them."""
         if not states:
             return
-        t = TraceObject.__table__
-        values: dict[str, Any] = {"state": bindparam("st"), "state_at": bindparam("at"),
-                                  "last_event_id": bindparam("ev")}
-        if holder:
-            values["holder_id"] = bindparam("holder")
-        statement = (update(t).where(t.c.id == bindparam("oid"))
-                     .where(or_(t.c.state_at.is_(None), t.c.state_at <= bindparam("at")))
-                     .values(values))
-        conn.execute(statement, states)
+        conn.execute(text(_STATE_SQL[(conn.dialect.name == "postgresql", holder)]), states)
 
     def _units(self, conn: Connection, batch: list[tuple[int, list[str]]]) -> None:
         parsed, keys, seen = [], [], set()
@@ -424,7 +415,7 @@ class TraceImport(LinkLoader):
                 "kind": "unit", "item_id": item_id, "code": serial, "lot_id": lot_id,
                 "status": rules.RELEASED, "origin": "produced", "manufacture_date": made,
                 "expiry_date": expires, "supplier_id": None, "supplier_lot": None,
-                "quantity": Decimal(1), "uom": None, "container_type": None,
+                "quantity": "1", "uom": None, "container_type": None,
                 "created_at": at, "state": rules.IN_STOCK, "location": None, "holder_id": None,
                 "customer_id": None, "state_at": at, "last_event_id": None,
                 "origin_event_id": None})
@@ -460,3 +451,12 @@ class TraceImport(LinkLoader):
         self._taken(conn, "container", [(None, p["code"]) for p in parsed])
         self._new_objects(conn, "container", parsed, keys)
 
+
+_STATE_SQL = {
+    (pg, holder): (  # noqa: S608 (constant SQL, one per database and shape)
+        "UPDATE traceability_object SET state = :st, state_at = {at}, last_event_id = :ev{holder} "
+        "WHERE id = :oid AND (state_at IS NULL OR state_at <= {at})"
+    ).format(at="CAST(:at AS TIMESTAMP WITH TIME ZONE)" if pg else ":at",
+             holder=", holder_id = :holder" if holder else "")
+    for pg in (False, True) for holder in (False, True)
+}

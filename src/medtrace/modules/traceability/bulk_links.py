@@ -9,12 +9,11 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, text
 
 from medtrace.modules.traceability import rules
 from medtrace.modules.traceability.bulk_support import RowError, parse_qty, parse_time
 from medtrace.modules.traceability.models import Edge
-from medtrace.platform.db.base import UTCDateTime
 
 if TYPE_CHECKING:  # pragma: no cover
     from medtrace.modules.traceability.bulk import TraceImport
@@ -45,6 +44,14 @@ FROM covered
 WHERE traceability_object.id = covered.id
   AND (traceability_object.state_at IS NULL OR traceability_object.state_at <= covered.at)
 """)
+
+
+_SHIP_INSERT = {
+    pg: "INSERT INTO trace_import_ship (object_id, customer_id, at, event_id) VALUES "  # noqa: S608
+        "(:object_id, :customer_id, {}, :event_id)".format(
+            "CAST(:at AS TIMESTAMP WITH TIME ZONE)" if pg else ":at")
+    for pg in (False, True)
+}
 
 
 class LinkLoader:
@@ -78,7 +85,7 @@ class LinkLoader:
                 group = groups[key] = {"kind": kind, "doc": doc, "at": at,
                                        "inputs": defaultdict(Decimal), "outputs": {}}
             group["at"] = max(group["at"], at)
-            group["inputs"][child] += amount
+            group["inputs"][child] += Decimal(amount)
             group["outputs"][parent] = at
             edges.append({"child_id": child, "parent_id": parent, "kind": kind,
                           "quantity": amount, "uom": None, "doc": doc, "at": at,
@@ -201,8 +208,6 @@ def _ship_whereabouts(conn: Connection, shipped: list[dict[str, Any]]) -> None:
     conn.execute(text("CREATE TEMP TABLE IF NOT EXISTS trace_import_ship (object_id INTEGER, "
                       f"customer_id INTEGER, at {stamp}, event_id INTEGER)"))
     conn.execute(text("DELETE FROM trace_import_ship"))
-    conn.execute(text("INSERT INTO trace_import_ship (object_id, customer_id, at, event_id) "
-                      "VALUES (:object_id, :customer_id, :at, :event_id)")
-                 .bindparams(bindparam("at", type_=UTCDateTime())), shipped)
+    conn.execute(text(_SHIP_INSERT[conn.dialect.name == "postgresql"]), shipped)
     conn.execute(_SHIP_UPDATE, {"no": False})
     conn.execute(text("DELETE FROM trace_import_ship"))
