@@ -37,6 +37,7 @@ from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.errors import DomainError
 from medtrace.platform.esign import api as esign_api
 from medtrace.platform.idempotency.middleware import IdempotencyMiddleware
+from medtrace.platform.numbering import api as numbering_api
 from medtrace.platform.observability import routes as ops_routes
 from medtrace.platform.observability.logging import configure_logging
 from medtrace.platform.observability.metrics import Metrics
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(audit_routes.api)
     app.include_router(esign_api.router)
     app.include_router(customfields_api.router)
+    app.include_router(numbering_api.router)
     app.include_router(catalog_api.router)
     app.include_router(partners_api.router)
     app.include_router(traceability_api.router)

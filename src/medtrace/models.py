@@ -13,6 +13,7 @@ from medtrace.platform.customfields import models as _customfields_models  # noq
 from medtrace.platform.db.base import Base
 from medtrace.platform.esign import models as _esign_models  # noqa: F401
 from medtrace.platform.idempotency import models as _idempotency_models  # noqa: F401
+from medtrace.platform.numbering import models as _numbering_models  # noqa: F401
 from medtrace.platform.policy import models as _policy_models  # noqa: F401
 
 metadata = Base.metadata
