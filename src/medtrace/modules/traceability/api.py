@@ -60,7 +60,8 @@ def trace_timeline(request: Request, code: str = CODE, item: str | None = ITEM,
 
 class LotCreate(BaseModel):
     item_id: int
-    number: str = Field(min_length=1, max_length=20)
+    number: str | None = Field(default=None, min_length=1, max_length=20,
+                               description="None: issued by the item's numbering rule")
     manufacture_date: dt.date | None = None
     expiry_date: dt.date | None = None
     supplier_id: int | None = None
@@ -71,7 +72,8 @@ class LotCreate(BaseModel):
 
 class UnitCreate(BaseModel):
     item_id: int
-    serial: str = Field(min_length=1, max_length=20)
+    serial: str | None = Field(default=None, min_length=1, max_length=20,
+                               description="None: issued by the item's numbering rule")
     lot_id: int | None = None
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select, text, update
 
 from medtrace.modules import catalog
-from medtrace.modules.traceability import rules
+from medtrace.modules.traceability import numbers, rules
 from medtrace.modules.traceability.errors import (
     EdgeAlreadyReversed,
     EventInvalid,
@@ -84,12 +84,14 @@ def _check_number(number: str, field_name: str) -> str:
     return number
 
 
-def create_lot(uow: UnitOfWork, *, item_id: int, number: str,
+def create_lot(uow: UnitOfWork, *, item_id: int, number: str | None = None,
                manufacture_date: dt.date | None = None, expiry_date: dt.date | None = None,
                supplier_id: int | None = None, supplier_lot: str | None = None,
                quantity: Decimal | str | None = None, uom: str | None = None,
                status: str = rules.QUARANTINE, origin: str = "created") -> TraceObject:
     item = _item_for(uow, item_id, lot=True)
+    if number is None:  # none entered: the item's numbering rule issues it (numbers.py)
+        number = numbers.next_lot_number(uow, item.id)
     number = _check_number(number, "number")
     if manufacture_date and expiry_date and expiry_date < manufacture_date:
         raise TraceInvalid("the expiry date is before the manufacture date",
@@ -114,9 +116,12 @@ def create_lot(uow: UnitOfWork, *, item_id: int, number: str,
     return lot
 
 
-def create_unit(uow: UnitOfWork, *, item_id: int, serial: str, lot_id: int | None = None,
+def create_unit(uow: UnitOfWork, *, item_id: int, serial: str | None = None,
+                lot_id: int | None = None,
                 status: str = rules.QUARANTINE, origin: str = "created") -> TraceObject:
     item = _item_for(uow, item_id, lot=False)
+    if serial is None:  # none entered: the item's numbering rule issues it (numbers.py)
+        serial = numbers.next_serial(uow, item.id)
     serial = _check_number(serial, "serial")
     lot = None
     if lot_id is not None:

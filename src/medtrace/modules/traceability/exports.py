@@ -1,0 +1,259 @@
+"""Exports of a trace answer (the whole answer, never one page of it) as CSV, XLSX or PDF,
+headings and labels in the user's language.
+
+CSV and XLSX go through the platform's list-export writers (typed cells, no formula injection,
+UTF-8 with BOM). PDFs are drawn with ReportLab in landscape A4; Chinese uses ReportLab's
+built-in CID font STSong-Light (one of the Adobe CJK fonts every PDF reader has), so no font
+file is bundled and the PDF stays small. Tables are cut into page-sized pieces so that tens of
+thousands of rows build in seconds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from starlette.responses import Response
+
+from medtrace.modules.traceability import labels
+from medtrace.platform.customfields.export import FORMATS, to_csv, to_xlsx
+from medtrace.platform.i18n import N_, translate
+
+PDF = "application/pdf"
+FONT = "STSong-Light"
+ROWS_PER_TABLE = 36
+CELL_CHARS = 48
+
+
+# --- the table of each answer -----------------------------------------------------------------
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _parties(parties: list[dict[str, Any]], partner_code: dict[int, str], locale: str) -> str:
+    shown = []
+    for p in parties:
+        pid = p.get("partner_id")
+        who = partner_code.get(int(pid), p.get("id", "")) if pid else p.get("id", "")
+        shown.append(f"{labels.label(labels.PARTY_TYPES, p.get('type'), locale)}: {who}")
+    return "; ".join(shown)
+
+
+def _documents(documents: list[dict[str, Any]]) -> str:
+    return "; ".join(f"{d.get('type', '')} {d.get('id', '')}".strip() for d in documents)
+
+
+BACKWARD_HEADINGS = (N_("Kind"), N_("Item"), N_("Lot, serial or SSCC"), N_("Lot"),
+                     N_("Status"), N_("Origin"), N_("Supplier"), N_("Supplier lot"),
+                     N_("Expiry date"), N_("Receipt document"), N_("Received at (UTC)"),
+                     N_("Quantity"), N_("Unit of measure"), N_("Incoming inspection"))
+
+
+def backward_rows(answer: dict[str, Any], locale: str) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    kind = lambda k: labels.label(labels.KINDS, k, locale)  # noqa: E731
+    status = lambda s: labels.label(labels.STATUSES, s, locale)  # noqa: E731
+    for x in answer["lots"]:
+        receipt = x.get("receipt") or {}
+        rows.append([kind("lot"), x["item"], x["lot"], None, status(x["status"]),
+                     labels.label(labels.ORIGINS, x["origin"], locale),
+                     receipt.get("supplier") or x["supplier"], x["supplier_lot"],
+                     _date(x["expiry"]), receipt.get("doc"), receipt.get("at"),
+                     receipt.get("quantity"), receipt.get("uom"), receipt.get("inspection")])
+    for u in answer["units"]:
+        rows.append([kind("unit"), u["item"], u["serial"], u["lot"],
+                     status(u["quality_status"]), None, None, None, None, None, None, None,
+                     None, None])
+    for c in answer["containers"]:
+        rows.append([kind("container"), None, c["sscc"], *([None] * 11)])
+    return rows
+
+
+FORWARD_HEADINGS = (N_("Kind"), N_("Item"), N_("Lot, serial or SSCC"), N_("Lot"),
+                    N_("Whereabouts"), N_("Quality status"), N_("Customer"), N_("Holder"),
+                    N_("Location"), N_("Expiry date"))
+FINISHED, SUBASSEMBLY = N_("finished unit"), N_("subassembly")
+
+
+def forward_rows(answer: dict[str, Any], locale: str) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    state = lambda s: labels.label(labels.STATES, s, locale)  # noqa: E731
+    status = lambda s: labels.label(labels.STATUSES, s, locale)  # noqa: E731
+    for kind, units in ((FINISHED, answer["units"]), (SUBASSEMBLY, answer["subassemblies"])):
+        for u in units:
+            rows.append([translate(kind, locale), u["item"], u["serial"], u["lot"],
+                         state(u["status"]), status(u["quality_status"]), u["customer"],
+                         u["holder"], u["location"], None])
+    for x in answer["lots"]:
+        rows.append([labels.label(labels.KINDS, "lot", locale), x["item"], x["lot"], None,
+                     state(x["state"]), status(x["status"]), None, None, None,
+                     _date(x["expiry"])])
+    for c in answer["containers"]:
+        rows.append([labels.label(labels.KINDS, "container", locale), None, c["sscc"], None,
+                     state(c["status"]), None, c["customer"], None, None, None])
+    return rows
+
+
+TIMELINE_HEADINGS = (N_("Time (event's time zone)"), N_("Time (UTC)"), N_("Step"),
+                     N_("Document"), N_("Business documents"), N_("Read point"),
+                     N_("Business location"), N_("Role"), N_("Quantity"),
+                     N_("Unit of measure"), N_("Via container"), N_("Sources"),
+                     N_("Destinations"), N_("Disposition"), N_("By"), N_("Event ID"))
+
+
+def local_time(value: str) -> str:
+    """``2026-03-01T09:00:00+08:00`` as ``2026-03-01 09:00:00 +08:00``."""
+    moment = dt.datetime.fromisoformat(value)
+    offset = moment.strftime("%z")
+    offset = f"{offset[:3]}:{offset[3:5]}" if offset else ""
+    return f"{moment:%Y-%m-%d %H:%M:%S} {offset}".strip()
+
+
+def timeline_rows(answer: dict[str, Any], locale: str,
+                  partner_code: dict[int, str]) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for e in answer["events"]:
+        rows.append([local_time(e["time"]), e["utc"], labels.label(labels.STEPS, e["step"], locale),
+                     e["doc"], _documents(e["documents"]), e["read_point"], e["biz_location"],
+                     labels.label(labels.ROLES, e["role"], locale), e["quantity"], e["uom"],
+                     e["via"], _parties(e["sources"], partner_code, locale),
+                     _parties(e["destinations"], partner_code, locale), e["disposition"],
+                     e["actor"], e["event_id"]])
+    return rows
+
+
+def table(answer: dict[str, Any], direction: str, locale: str,
+          partner_code: dict[int, str] | None = None) -> tuple[list[str], list[list[Any]]]:
+    """Headings (in ``locale``) and rows of the whole answer."""
+    if direction == "backward":
+        own, rows = BACKWARD_HEADINGS, backward_rows(answer, locale)
+    elif direction == "forward":
+        own, rows = FORWARD_HEADINGS, forward_rows(answer, locale)
+    else:
+        own, rows = TIMELINE_HEADINGS, timeline_rows(answer, locale, partner_code or {})
+    return [translate(h, locale) for h in own], rows
+
+
+def root_line(root: dict[str, Any], locale: str) -> str:
+    number = root.get("serial") or root.get("lot") or root.get("sscc") or ""
+    parts = [labels.label(labels.KINDS, root["kind"], locale), root.get("item") or "", number]
+    return " ".join(p for p in parts if p)
+
+
+# --- files ---------------------------------------------------------------------------------
+def file_name(direction: str, root: dict[str, Any], stamp: dt.date, fmt: str) -> str:
+    number = root.get("serial") or root.get("lot") or root.get("sscc") or str(root["id"])
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{root.get('item') or ''}-{number}").strip("_-")
+    return f"trace-{direction}-{safe}-{stamp.isoformat()}.{fmt}"
+
+
+def response(fmt: str, *, answer: dict[str, Any], direction: str, locale: str,
+             stamp: dt.date, generated: str, partner_code: dict[int, str] | None = None,
+             summary: list[tuple[str, list[str], list[list[Any]]]] | None = None) -> Response:
+    """The whole answer as a download (``fmt``: csv, xlsx or pdf)."""
+    headings, rows = table(answer, direction, locale, partner_code)
+    title = translate(labels.DIRECTION_TITLES[direction], locale)
+    if fmt == "csv":
+        content, media = to_csv(headings, rows), FORMATS["csv"]
+    elif fmt == "xlsx":
+        content, media = to_xlsx(headings, rows, title=direction), FORMATS["xlsx"]
+    else:
+        lines = [root_line(answer["root"], locale),
+                 translate(N_("Generated %(when)s"), locale, when=generated)]
+        content, media = to_pdf(f"{title}: {root_line(answer['root'], locale)}", lines,
+                                summary or [], headings, rows), PDF
+    name = file_name(direction, answer["root"], stamp, fmt)
+    return Response(content, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# --- PDF -----------------------------------------------------------------------------------
+_registered: list[bool] = []
+
+
+def _font() -> str:
+    if not _registered:
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+        _registered.append(True)
+    return FONT
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    text_value = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return text_value if len(text_value) <= CELL_CHARS else text_value[:CELL_CHARS - 1] + "…"
+
+
+def _widths(headings: Sequence[str], rows: Sequence[Sequence[Any]], total: float) -> list[float]:
+    """Column widths in proportion to their longest text (first rows), within the page."""
+    longest = [max(4, min(CELL_CHARS, len(h)))
+               for h in headings]
+    for row in rows[:200]:
+        for i, value in enumerate(row):
+            longest[i] = max(longest[i], min(CELL_CHARS, len(_cell(value))))
+    scale = total / sum(longest)
+    return [n * scale for n in longest]
+
+
+def _style(font: str, size: float) -> TableStyle:
+    return TableStyle([
+        ("FONT", (0, 0), (-1, -1), font, size),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8f1fb")),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#9aa8b6")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ])
+
+
+def to_pdf(title: str, lines: Sequence[str],
+           summary: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]],
+           headings: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
+    """A landscape A4 report: title, lines, summary tables, then the main table (its heading
+    repeated on every piece), page numbers at the foot."""
+    font = _font()
+    buffer = io.BytesIO()
+    page = landscape(A4)
+    doc = SimpleDocTemplate(buffer, pagesize=page, leftMargin=10 * mm, rightMargin=10 * mm,
+                            topMargin=10 * mm, bottomMargin=12 * mm, title=title,
+                            author="MedTrace")
+    width = page[0] - 20 * mm
+    heading = ParagraphStyle("title", fontName=font, fontSize=13, leading=17, spaceAfter=4)
+    body = ParagraphStyle("body", fontName=font, fontSize=8.5, leading=11)
+    story: list[Any] = [Paragraph(_escape(title), heading)]
+    story += [Paragraph(_escape(line), body) for line in lines]
+    story.append(Spacer(1, 4 * mm))
+    for caption, head, table_rows in summary:
+        story.append(Paragraph(_escape(caption), body))
+        data = [[_cell(h) for h in head]] + [[_cell(v) for v in r] for r in table_rows]
+        story.append(Table(data, hAlign="LEFT", repeatRows=1, style=_style(font, 8)))
+        story.append(Spacer(1, 3 * mm))
+    widths = _widths(headings, rows, width)
+    size = 7 if len(headings) <= 10 else 6
+    head = [_cell(h) for h in headings]
+    for start in range(0, max(len(rows), 1), ROWS_PER_TABLE):
+        piece = [head] + [[_cell(v) for v in r] for r in rows[start:start + ROWS_PER_TABLE]]
+        story.append(Table(piece, colWidths=widths, repeatRows=1, style=_style(font, size)))
+
+    def footer(canvas: Any, document: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(font, 7)
+        canvas.drawRightString(page[0] - 10 * mm, 6 * mm, f"MedTrace · {document.page}")
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
+
+
+def _escape(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
