@@ -137,7 +137,7 @@ def test_a_big_forward_answer_counts_units_per_parent_and_pages_them(tracer, db)
     page = tracer.get("/trace", params={"code": "BIG-1", "direction": "forward"})
     assert page.status_code == 200
     assert _nodes(page.text) == ["BIG-1"]  # units are counted, not drawn one by one
-    assert "130 finished units" in page.text and "scrapped 5" in page.text
+    assert "Finished units: 130" in page.text and "scrapped 5" in page.text
     assert 'data-testid="units-summarised"' in page.text
     assert _section(page.text, "forward-units").count("<tr>") == 101
     assert "Page 1 of 2" in page.text
