@@ -21,6 +21,7 @@ from medtrace.modules.partners import api as partners_api
 from medtrace.modules.partners import demo as _partners_demo  # noqa: F401  (demo data step)
 from medtrace.modules.partners import web as partners_web
 from medtrace.modules.traceability import api as traceability_api
+from medtrace.modules.traceability import epcis_api as traceability_epcis_api
 from medtrace.modules.traceability import web as traceability_web
 from medtrace.platform import i18n
 from medtrace.platform.audit import routes as audit_routes
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(catalog_api.router)
     app.include_router(partners_api.router)
     app.include_router(traceability_api.router)
+    app.include_router(traceability_epcis_api.router)
     app.include_router(traceability_web.router)
     app.include_router(pages.pages)
     app.include_router(auth_web.router)

@@ -18,6 +18,11 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SUPPORTED_LOCALES = ("zh_CN", "en")
+#: where a developer checkout finds the official EPCIS 2.0 JSON schema (the GS1 artefact is not
+#: shipped in the package: its licence is GS1's disclaimer), relative to the current directory
+#: or to the repository root
+EPCIS_SCHEMA_FALLBACK = Path("..") / "shared" / "reference" / "epcis" / "EPCIS-JSON-Schema.json"
+REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 
 
 class Settings(BaseSettings):
@@ -56,6 +61,12 @@ class Settings(BaseSettings):
     db_connect_timeout: int = Field(
         default=5, ge=1, le=120, description="Seconds to wait for the database to answer a connect."
     )
+    epcis_schema_path: Path | None = Field(
+        default=None,
+        description="The official GS1 EPCIS 2.0 JSON schema (EPCIS-JSON-Schema.json) that EPCIS "
+        "capture validates against. Unset: ../shared/reference/epcis/ from the current directory "
+        "or the repository root; none found: capture answers 503.",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -65,6 +76,13 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
+
+    def resolved_epcis_schema_path(self) -> Path | None:
+        """The first EPCIS JSON schema file that exists: the setting, then the reference copy
+        beside a developer checkout; None when there is none."""
+        candidates = [self.epcis_schema_path] if self.epcis_schema_path else []
+        candidates += [Path.cwd() / EPCIS_SCHEMA_FALLBACK, REPOSITORY_ROOT / EPCIS_SCHEMA_FALLBACK]
+        return next((p.resolve() for p in candidates if p.is_file()), None)
 
     @property
     def is_sqlite(self) -> bool:

@@ -12,7 +12,7 @@ from medtrace.modules.catalog.errors import (
     StatusChangeRefused,
     UnknownUnit,
 )
-from medtrace.modules.catalog.lookups import item_ids_by_code, item_refs
+from medtrace.modules.catalog.lookups import gtins_by_item, item_ids_by_code, item_refs
 from medtrace.modules.catalog.rules import (
     CLASSES_CN,
     gs1_check_digit,
@@ -61,6 +61,7 @@ __all__ = [
     "get_item_by_code",
     "get_item_or_raise",
     "gs1_check_digit",
+    "gtins_by_item",
     "item_ids_by_code",
     "item_refs",
     "item_summary",

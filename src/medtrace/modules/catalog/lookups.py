@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import bindparam, select
 
-from medtrace.modules.catalog.models import Item
+from medtrace.modules.catalog.models import Item, PackagingLevel
 from medtrace.platform.db.uow import UnitOfWork
 
 CACHE_SECONDS = 5.0
@@ -58,3 +58,16 @@ def item_refs(uow: UnitOfWork, ids: Iterable[int]) -> dict[int, tuple[str, str]]
 def item_ids_by_code(uow: UnitOfWork) -> dict[str, int]:
     """Every item's id by its code (the catalog is small next to the things it describes)."""
     return {code: item_id for item_id, code in uow.session.execute(select(Item.id, Item.code))}
+
+
+def gtins_by_item(uow: UnitOfWork, ids: Iterable[int]) -> dict[int, str]:
+    """``{item id: GTIN of packaging level 0}`` (the unit of use) for the given ids; items
+    without a GTIN are left out."""
+    wanted = sorted({i for i in ids if i is not None})
+    found: dict[int, str] = {}
+    query = select(PackagingLevel.item_id, PackagingLevel.gtin).where(
+        PackagingLevel.level == 0, PackagingLevel.item_id.in_(bindparam("ids", expanding=True)))
+    connection = uow.session.connection()
+    for start in range(0, len(wanted), 900):
+        found.update(connection.execute(query, {"ids": wanted[start:start + 900]}).all())
+    return found

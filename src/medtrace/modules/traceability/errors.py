@@ -78,3 +78,13 @@ class ImportRowInvalid(DomainError):
     status = 422
     title = N_("A row of the import is not valid; nothing of its batch was kept.")
     help = "The message names the file, the line and the rule the row breaks."
+
+
+class EpcisSchemaUnavailable(DomainError):
+    code = "MT-TRACE-EPCIS-SCHEMA-MISSING"
+    status = 503
+    title = N_("EPCIS capture is not configured: the EPCIS 2.0 JSON schema was not found.")
+    help = ("Captured documents are validated against the official GS1 EPCIS 2.0 JSON schema, "
+            "which MedTrace does not ship. Set `MEDTRACE_EPCIS_SCHEMA_PATH` to the "
+            "`EPCIS-JSON-Schema.json` file (GS1 EPCIS 2.0 artefacts) and restart. Export keeps "
+            "working without it.")
