@@ -43,10 +43,6 @@ MAX_LENGTH = 20
 MAX_WIDTH = 12
 RESETS = ("never", "yearly", "monthly", "daily")
 CHECKS = ("none", "gs1_mod10", "iso7064_mod37_36")
-RESET_LABELS = {"never": N_("never"), "yearly": N_("every year"),
-                "monthly": N_("every month"), "daily": N_("every day")}
-CHECK_LABELS = {"none": N_("none"), "gs1_mod10": N_("GS1 mod 10 check digit"),
-                "iso7064_mod37_36": N_("ISO 7064 MOD 37,36 check character")}
 GS1_CHARSET_82 = frozenset(
     "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")
 ALPHANUMERIC = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -66,9 +62,14 @@ _SHOWS = {"YYYY": {"year"}, "YY": {"year"}, "MM": {"month"}, "DD": {"day"},
           "YYMMDD": {"year", "month", "day"}, "YYDDD": {"year", "month", "day"}}
 _NEEDS = {"never": set(), "yearly": {"year"}, "monthly": {"year", "month"},
           "daily": {"year", "month", "day"}}
-_NEEDED_PARTS = {"yearly": "{YYYY}, {YY}, {YYMMDD} or {YYDDD}",
-                 "monthly": "{YYYY} or {YY} with {MM}, or {YYMMDD}",
-                 "daily": "{YYMMDD}, {YYDDD}, or a year with {MM} and {DD}"}
+_NOT_SHOWN = {
+    "yearly": N_("numbers that restart every year must show the year: {YYYY}, {YY}, {YYMMDD} "
+                 "or {YYDDD}"),
+    "monthly": N_("numbers that restart every month must show the year and the month: {YYYY} "
+                  "or {YY} with {MM}, or {YYMMDD} or {YYDDD}"),
+    "daily": N_("numbers that restart every day must show the date: {YYMMDD}, {YYDDD}, or a "
+                "year with {MM} and {DD}"),
+}
 _BRACED = re.compile(r"\{([^{}]*)\}")
 _SEQ = re.compile(r"^SEQ:(\d{1,2})$")
 
@@ -209,9 +210,7 @@ def parse(template: str, reset: str = "never", check: str = "none") -> Pattern:
     if reset in RESETS and reset != "never":
         shown = set().union(*(_SHOWS[p.value] for p in parts if p.kind == "date"))
         if not _NEEDS[reset] <= shown:
-            problems.append(Problem(
-                "pattern", N_("numbers that restart %(reset)s must show %(parts)s"),
-                {"reset": reset, "parts": _NEEDED_PARTS[reset]}))
+            problems.append(Problem("pattern", _NOT_SHOWN[reset]))
     if check == "gs1_mod10" and not set(literal) <= DIGITS:
         problems.append(Problem("check", N_("a GS1 mod 10 check digit needs digits only")))
     if check == "iso7064_mod37_36" and not set(literal) <= ALPHANUMERIC:
