@@ -46,6 +46,7 @@ from medtrace.platform.actor import SYSTEM, Actor
 from medtrace.platform.db.session import Database
 from medtrace.platform.db.uow import UnitOfWork
 
+IMPORT_CACHE_KIB = 256 * 1024
 FILES = ("partners.csv", "items.csv", "lots.csv", "receipts.csv", "units.csv",
          "logistic_units.csv", "edges.csv", "shipments.csv", "service_events.csv")
 KIND_CODE = {"lot": 1, "unit": 2, "container": 3}
@@ -102,10 +103,9 @@ class TraceImport(LinkLoader):
                 "created": dict(self.progress.counts)}
 
     def _analyze(self) -> None:
-        """Fresh planner statistics after a bulk load (outside any transaction on SQLite)."""
-        with self.db.engine.connect() as conn:
-            if conn.dialect.name == "postgresql":
-                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        """Fresh planner statistics after a bulk load."""
+        with self._uow() as uow:
+            conn = uow.session.connection()
             for table in ("traceability_object", "traceability_edge", "traceability_event",
                           "traceability_event_object"):
                 conn.exec_driver_sql(f"ANALYZE {table}")
@@ -143,7 +143,11 @@ class TraceImport(LinkLoader):
                batch: list[tuple[int, list[str]]]) -> None:
         try:
             with self._uow() as uow:
-                handler(uow.session.connection(), batch)
+                conn = uow.session.connection()
+                if conn.dialect.name == "sqlite":  # a bigger page cache for this connection
+                    conn.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+                    conn.exec_driver_sql("PRAGMA mmap_size = 0")
+                handler(conn, batch)
         except RowError as exc:
             line = getattr(exc, "line", "?")
             raise ImportRowInvalid(f"{name} line {line}: {exc.message}") from None

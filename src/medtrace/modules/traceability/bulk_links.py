@@ -12,12 +12,18 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, text
 
 from medtrace.modules.traceability import rules
-from medtrace.modules.traceability.bulk_support import RowError, parse_qty, parse_time
-from medtrace.modules.traceability.models import Edge
+from medtrace.modules.traceability.bulk_support import (
+    RowError,
+    micro_units,
+    parse_qty,
+    parse_time,
+    raw_insert,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from medtrace.modules.traceability.bulk import TraceImport
 
+KIND_CODES = {"lot": 1, "unit": 2, "container": 3}
 EDGE_OBJECT_KINDS = {"lot": "lot", "unit": "unit", "sscc": "container", "container": "container"}
 GROUP_STEPS = {"production": "produced", "split": "split", "merge": "split",
                "repack": "split", "replacement": "replaced", "packing": "packed"}
@@ -58,38 +64,50 @@ class LinkLoader:
     """Edges, shipments and service events of a ``TraceImport``."""
 
     def _edges(self: TraceImport, conn: Connection, batch: list[tuple[int, list[str]]]) -> None:
-        edges: list[dict[str, Any]] = []
+        # The hottest loop of the import (most rows are edges): look-ups are bound to locals,
+        # a (document prefix, kinds) combination is checked against the rules once per batch,
+        # and edges are built directly in their stored form.
+        sqlite = conn.dialect.name == "sqlite"
+        ids_get, kinds, was_child = self.ids.get, self.kind, self.was_child
+        checked: dict[tuple[str, str, str, int, int], str] = {}
+        edges: list[tuple[Any, ...]] = []
+        edge_keys: list[tuple[Any, ...]] = []
         groups: dict[tuple[Any, ...], dict[str, Any]] = {}
         suspicious: list[tuple[int, int, int]] = []
         for line, row in batch:
             try:
+                if len(row) < 7:
+                    raise RowError("7 columns expected")
                 child_kind, child_key, parent_kind, parent_key, qty, doc, time = row[:7]
-                ck, pk = EDGE_OBJECT_KINDS.get(child_kind), EDGE_OBJECT_KINDS.get(parent_kind)
-                if ck is None or pk is None:
-                    raise RowError(f"unknown kinds {child_kind!r} → {parent_kind!r}")
-                child, parent = self._object(child_key, ck), self._object(parent_key, pk)
+                child, parent = ids_get(child_key), ids_get(parent_key)
+                if child is None or parent is None:
+                    raise RowError(f"unknown {child_kind if child is None else parent_kind} "
+                                   f"{child_key if child is None else parent_key!r}")
+                shape = (doc[:2], child_kind, parent_kind, kinds[child], kinds[parent])
+                kind = checked.get(shape)
+                if kind is None:
+                    kind = checked[shape] = self._edge_kind(shape)
                 if child == parent:
                     raise RowError(f"{child_key} cannot be part of itself")
-                kind = rules.edge_kind_for(doc, ck, pk) or "production"
-                if not rules.edge_shape_allowed(kind, ck, pk):
-                    raise RowError(f"a {kind} link cannot go from a {ck} to a {pk}")
                 amount, at = parse_qty(qty), parse_time(time)
             except RowError as exc:
                 exc.line = line
                 raise
-            if self.was_child[parent]:
+            if was_child[parent]:
                 suspicious.append((child, parent, line))
+            was_child[child] = 1  # at once: a cycle inside one batch is caught too
             key = (kind, doc, parent) if kind == "packing" else (kind, doc)
             group = groups.get(key)
             if group is None:
                 group = groups[key] = {"kind": kind, "doc": doc, "at": at,
                                        "inputs": defaultdict(Decimal), "outputs": {}}
-            group["at"] = max(group["at"], at)
+            elif at > group["at"]:
+                group["at"] = at
             group["inputs"][child] += Decimal(amount)
             group["outputs"][parent] = at
-            edges.append({"child_id": child, "parent_id": parent, "kind": kind,
-                          "quantity": amount, "uom": None, "doc": doc, "at": at,
-                          "event_id": key, "reversed": False})
+            edges.append((child, parent, kind, micro_units(amount) if sqlite else amount,
+                          doc, at, 0 if sqlite else False))
+            edge_keys.append(key)
         event_ids = self._reserve(conn, "traceability_event", len(groups))
         events, objects, consumed, made = [], [], [], []
         for event_id, group in zip(event_ids, groups.values(), strict=True):
@@ -115,10 +133,10 @@ class LinkLoader:
                 if not packing and self.kind[object_id] == 1:
                     made.append({"oid": object_id, "at": at, "ev": event_id,
                                  "st": rules.IN_STOCK})
-        for edge in edges:
-            edge["event_id"] = groups[edge["event_id"]]["id"]
+        rows = [(*edge, groups[key]["id"]) for edge, key in zip(edges, edge_keys, strict=True)]
         self._events(conn, events, objects)
-        self._insert(conn, Edge.__table__, edges)  # type: ignore[arg-type]
+        raw_insert(conn, "traceability_edge", ("child_id", "parent_id", "kind", "quantity", "doc",
+                                               "at", "reversed", "event_id"), rows)
         self._count("edges", len(edges))
         self._set_state(conn, consumed)
         self._set_state(conn, made)
@@ -127,8 +145,21 @@ class LinkLoader:
                 error = RowError("this link would make a thing part of itself (a cycle)")
                 error.line = line
                 raise error
-        for edge in edges:
-            self.was_child[edge["child_id"]] = 1
+
+    def _edge_kind(self: TraceImport, shape: tuple[str, str, str, int, int]) -> str:
+        """The link kind of an edge of this shape, or RowError when the rules refuse it."""
+        prefix, child_kind, parent_kind, child_code, parent_code = shape
+        ck, pk = EDGE_OBJECT_KINDS.get(child_kind), EDGE_OBJECT_KINDS.get(parent_kind)
+        if ck is None or pk is None:
+            raise RowError(f"unknown kinds {child_kind!r} → {parent_kind!r}")
+        if KIND_CODES[ck] != child_code:
+            raise RowError(f"the child is not a {ck}")
+        if KIND_CODES[pk] != parent_code:
+            raise RowError(f"the parent is not a {pk}")
+        kind = rules.edge_kind_for(prefix, ck, pk) or "production"
+        if not rules.edge_shape_allowed(kind, ck, pk):
+            raise RowError(f"a {kind} link cannot go from a {ck} to a {pk}")
+        return kind
 
     def _shipments(self: TraceImport, conn: Connection,
                    batch: list[tuple[int, list[str]]]) -> None:

@@ -187,3 +187,24 @@ def fast_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
                            converted())
     finally:
         cursor.close()
+
+
+def raw_insert(conn: Connection, table: str, columns: tuple[str, ...],
+               rows: list[tuple[Any, ...]]) -> None:
+    """Insert rows already in their stored form (the caller converted every value)."""
+    if not rows:
+        return
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    names = ", ".join(columns)
+    if conn.dialect.name == "postgresql":
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    cursor = raw.cursor()
+    try:
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES "  # noqa: S608
+                           f"({', '.join('?' * len(columns))})", rows)
+    finally:
+        cursor.close()

@@ -27,7 +27,7 @@ def _prepare_sqlite_path(url: str) -> None:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
-SQLITE_MMAP_BYTES = 1 << 30
+SQLITE_MMAP_BYTES = 256 << 20
 SQLITE_CACHE_KIB = 32 * 1024
 
 
