@@ -266,9 +266,15 @@ def parse_id(uri: str) -> EpcId | None:
     return None
 
 
+_URN_SCHEMES = ("urn:epc:id:sgtin", "urn:epc:class:lgtin", "urn:epc:idpat:sgtin",
+                "urn:epc:id:sscc")
+
+
 def _parse_urn(value: str) -> EpcId | None:
-    scheme, _, body = value.rpartition(":")
-    parts = body.split(".", 2)
+    scheme = next((s for s in _URN_SCHEMES if value.startswith(s + ":")), None)
+    if scheme is None:
+        return None
+    parts = value[len(scheme) + 1:].split(".", 2)
     if scheme == "urn:epc:id:sgtin" and len(parts) == 3 and parts[2]:
         gtin = _gtin_from(parts[0], parts[1])
         return EpcId("unit", gtin=gtin, serial=unquote(parts[2])) if gtin else None
