@@ -165,8 +165,11 @@ class _Recorder:
         step = self._step(event)
         if parent is not None and parent.kind != "container" and step in ("packed", "unpacked"):
             step = "observed"  # packing links go into containers; others are linked below
-        moment = ids.parse_time(event["eventTime"]).astimezone(
-            ids.zone(event["eventTimeZoneOffset"]))
+        try:
+            moment = ids.parse_time(event["eventTime"]).astimezone(
+                ids.zone(event["eventTimeZoneOffset"]))
+        except ValueError as exc:
+            raise _refuse(f"{where}.eventTime", f"not a time MedTrace can read ({exc})") from exc
         transactions = [
             {**({"type": t} if (t := ids.vocab_in(bt.get("type"), "bizTransactionType"))
                 else {}), "id": ids.from_uri(bt["bizTransaction"], "doc")}
