@@ -40,6 +40,7 @@ from medtrace.platform.errors import DomainError
 from medtrace.platform.esign import api as esign_api
 from medtrace.platform.idempotency.middleware import IdempotencyMiddleware
 from medtrace.platform.numbering import api as numbering_api
+from medtrace.platform.numbering import web as numbering_web
 from medtrace.platform.observability import routes as ops_routes
 from medtrace.platform.observability.logging import configure_logging
 from medtrace.platform.observability.metrics import Metrics
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(auth_web.router)
     app.include_router(auth_admin_web.router)
     app.include_router(customfields_web.router)
+    app.include_router(numbering_web.router)
     app.include_router(audit_routes.pages)
     app.include_router(catalog_web.router)
     app.include_router(partners_web.router)
