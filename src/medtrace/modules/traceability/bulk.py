@@ -12,6 +12,7 @@ every imported thing and event carries on in the journal like any other.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -46,7 +47,7 @@ from medtrace.platform.actor import SYSTEM, Actor
 from medtrace.platform.db.session import Database
 from medtrace.platform.db.uow import UnitOfWork
 
-IMPORT_CACHE_KIB = 256 * 1024
+IMPORT_CACHE_KIB = 128 * 1024
 FILES = ("partners.csv", "items.csv", "lots.csv", "receipts.csv", "units.csv",
          "logistic_units.csv", "edges.csv", "shipments.csv", "service_events.csv")
 KIND_CODE = {"lot": 1, "unit": 2, "container": 3}
@@ -84,6 +85,10 @@ class TraceImport(LinkLoader):
             uow.session.add(run)
             uow.session.flush()
             self.run_id = run.id
+        # The import builds millions of small objects that live as long as the run (the id
+        # maps): the cyclic garbage collector would walk them again and again for nothing.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             self._load_existing()
             self._master_data()
@@ -97,6 +102,9 @@ class TraceImport(LinkLoader):
         except ImportRowInvalid as exc:
             self._finish("failed", {"error": exc.detail or str(exc)})
             raise
+        finally:
+            if collecting:
+                gc.enable()
         self._finish("done", {})
         self._analyze()
         return {"import_id": self.run_id, "rows": dict(self.progress.file_rows),

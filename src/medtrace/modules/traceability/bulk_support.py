@@ -98,7 +98,7 @@ def parse_qty(value: str) -> str:
         if amount <= 0:
             raise RowError(f"quantity {value} is not positive")
         return format(amount, "f")
-    if not any(c in "123456789" for c in value):
+    if not value.strip("0."):
         raise RowError(f"quantity {value} is not positive")
     return value
 
