@@ -2,36 +2,21 @@
 headings and labels in the user's language.
 
 CSV and XLSX go through the platform's list-export writers (typed cells, no formula injection,
-UTF-8 with BOM). PDFs are drawn with ReportLab in landscape A4; Chinese uses ReportLab's
-built-in CID font STSong-Light (one of the Adobe CJK fonts every PDF reader has), so no font
-file is bundled and the PDF stays small. Tables are cut into page-sized pieces so that tens of
-thousands of rows build in seconds."""
+UTF-8 with BOM); PDFs are landscape A4 reports drawn with ReportLab (pdf.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-from collections.abc import Sequence
 from typing import Any
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from starlette.responses import Response
 
-from medtrace.modules.traceability import labels
+from medtrace.modules.traceability import labels, pdf
 from medtrace.platform.customfields.export import FORMATS, to_csv, to_xlsx
 from medtrace.platform.i18n import N_, translate
 
 PDF = "application/pdf"
-FONT = "STSong-Light"
-ROWS_PER_TABLE = 36
-CELL_CHARS = 48
 
 
 # --- the table of each answer -----------------------------------------------------------------
@@ -169,91 +154,8 @@ def response(fmt: str, *, answer: dict[str, Any], direction: str, locale: str,
     else:
         lines = [root_line(answer["root"], locale),
                  translate(N_("Generated %(when)s"), locale, when=generated)]
-        content, media = to_pdf(f"{title}: {root_line(answer['root'], locale)}", lines,
+        content, media = pdf.report(f"{title}: {root_line(answer['root'], locale)}", lines,
                                 summary or [], headings, rows), PDF
     name = file_name(direction, answer["root"], stamp, fmt)
     return Response(content, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-# --- PDF -----------------------------------------------------------------------------------
-_registered: list[bool] = []
-
-
-def _font() -> str:
-    if not _registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-        _registered.append(True)
-    return FONT
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    text_value = value.isoformat() if isinstance(value, dt.date) else str(value)
-    return text_value if len(text_value) <= CELL_CHARS else text_value[:CELL_CHARS - 1] + "…"
-
-
-def _widths(headings: Sequence[str], rows: Sequence[Sequence[Any]], total: float) -> list[float]:
-    """Column widths in proportion to their longest text (first rows), within the page."""
-    longest = [max(4, min(CELL_CHARS, len(h)))
-               for h in headings]
-    for row in rows[:200]:
-        for i, value in enumerate(row):
-            longest[i] = max(longest[i], min(CELL_CHARS, len(_cell(value))))
-    scale = total / sum(longest)
-    return [n * scale for n in longest]
-
-
-def _style(font: str, size: float) -> TableStyle:
-    return TableStyle([
-        ("FONT", (0, 0), (-1, -1), font, size),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8f1fb")),
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#9aa8b6")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-    ])
-
-
-def to_pdf(title: str, lines: Sequence[str],
-           summary: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]],
-           headings: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
-    """A landscape A4 report: title, lines, summary tables, then the main table (its heading
-    repeated on every piece), page numbers at the foot."""
-    font = _font()
-    buffer = io.BytesIO()
-    page = landscape(A4)
-    doc = SimpleDocTemplate(buffer, pagesize=page, leftMargin=10 * mm, rightMargin=10 * mm,
-                            topMargin=10 * mm, bottomMargin=12 * mm, title=title,
-                            author="MedTrace")
-    width = page[0] - 20 * mm
-    heading = ParagraphStyle("title", fontName=font, fontSize=13, leading=17, spaceAfter=4)
-    body = ParagraphStyle("body", fontName=font, fontSize=8.5, leading=11)
-    story: list[Any] = [Paragraph(_escape(title), heading)]
-    story += [Paragraph(_escape(line), body) for line in lines]
-    story.append(Spacer(1, 4 * mm))
-    for caption, head, table_rows in summary:
-        story.append(Paragraph(_escape(caption), body))
-        data = [[_cell(h) for h in head]] + [[_cell(v) for v in r] for r in table_rows]
-        story.append(Table(data, hAlign="LEFT", repeatRows=1, style=_style(font, 8)))
-        story.append(Spacer(1, 3 * mm))
-    widths = _widths(headings, rows, width)
-    size = 7 if len(headings) <= 10 else 6
-    head = [_cell(h) for h in headings]
-    for start in range(0, max(len(rows), 1), ROWS_PER_TABLE):
-        piece = [head] + [[_cell(v) for v in r] for r in rows[start:start + ROWS_PER_TABLE]]
-        story.append(Table(piece, colWidths=widths, repeatRows=1, style=_style(font, size)))
-
-    def footer(canvas: Any, document: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(font, 7)
-        canvas.drawRightString(page[0] - 10 * mm, 6 * mm, f"MedTrace · {document.page}")
-        canvas.restoreState()
-
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
-
-
-def _escape(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
