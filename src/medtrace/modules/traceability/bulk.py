@@ -114,9 +114,16 @@ class TraceImport(LinkLoader):
         """Fresh planner statistics after a bulk load."""
         with self._uow() as uow:
             conn = uow.session.connection()
+            sqlite = conn.dialect.name == "sqlite"
             for table in ("traceability_object", "traceability_edge", "traceability_event",
                           "traceability_event_object"):
-                conn.exec_driver_sql(f"ANALYZE {table}")
+                if not (sqlite and table == "traceability_edge"):
+                    conn.exec_driver_sql(f"ANALYZE {table}")
+            if sqlite:
+                # With statistics on the edge table SQLite (3.38+) builds a Bloom filter over
+                # the whole edge index in each step of a trace's recursion, a full index scan
+                # per trace; without them every step is a plain covering-index probe.
+                conn.exec_driver_sql("DELETE FROM sqlite_stat1 WHERE tbl = 'traceability_edge'")
 
     def _uow(self, reason: str | None = None) -> UnitOfWork:
         context = {"actor": self.actor, "reason": reason or f"trace import {self.dir.name}"}
