@@ -76,6 +76,9 @@ def test_the_timeline_lists_events_in_time_order_in_their_zone(tracer, plant):
     assert "2026-03-06 09:00:00 +08:00" in table
     assert '<a href="/trace?code=' + plant["case_sscc"] in table  # shipped via the case
     assert "owner: HSP-1" in table and "Shipped" in table
+    received = _section(tracer.get("/trace", params={
+        "code": "P-1", "item": "PCB", "direction": "timeline"}).text, "timeline")
+    assert "inspection: accepted" in received and "owner: SUP-PCB" in received
 
 
 def test_a_scanned_udi_resolves_to_its_unit(tracer, plant, db):

@@ -92,7 +92,8 @@ TIMELINE_HEADINGS = (N_("Time (event's time zone)"), N_("Time (UTC)"), N_("Step"
                      N_("Document"), N_("Business documents"), N_("Read point"),
                      N_("Business location"), N_("Role"), N_("Quantity"),
                      N_("Unit of measure"), N_("Via container"), N_("Sources"),
-                     N_("Destinations"), N_("Disposition"), N_("By"), N_("Event ID"))
+                     N_("Destinations"), N_("Disposition"), N_("Details"), N_("By"),
+                     N_("Event ID"))
 
 
 def local_time(value: str) -> str:
@@ -101,6 +102,11 @@ def local_time(value: str) -> str:
     offset = moment.strftime("%z")
     offset = f"{offset[:3]}:{offset[3:5]}" if offset else ""
     return f"{moment:%Y-%m-%d %H:%M:%S} {offset}".strip()
+
+
+def details(extra: dict[str, Any]) -> str:
+    """An event's free details as ``key: value; ...``."""
+    return "; ".join(f"{key}: {value}" for key, value in sorted((extra or {}).items()))
 
 
 def timeline_rows(answer: dict[str, Any], locale: str,
@@ -112,7 +118,7 @@ def timeline_rows(answer: dict[str, Any], locale: str,
                      labels.label(labels.ROLES, e["role"], locale), e["quantity"], e["uom"],
                      e["via"], _parties(e["sources"], partner_code, locale),
                      _parties(e["destinations"], partner_code, locale), e["disposition"],
-                     e["actor"], e["event_id"]])
+                     details(e["details"]), e["actor"], e["event_id"]])
     return rows
 
 

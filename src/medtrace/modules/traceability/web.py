@@ -108,7 +108,7 @@ def _answer(uow: UnitOfWork, thing: TraceObject, direction: str, page: int) -> d
     if direction == "timeline":
         answer = queries.timeline(uow, thing)
         return {"answer": answer, "partner_code": _partner_codes(answer, uow),
-                "local_time": exports.local_time}
+                "local_time": exports.local_time, "details": exports.details}
     if direction == "backward":
         answer = queries.backward(uow, thing)
         return {"answer": answer, "graph": graph.genealogy(uow, thing, "backward"),
