@@ -7,7 +7,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
+import orjson
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from medtrace.modules.traceability import queries, service
@@ -24,18 +26,24 @@ ITEM = Query(None, max_length=60, description="Item code or GTIN, when a number 
                                                 "several items")
 
 
+def _json(answer: dict[str, Any]) -> Response:
+    """Trace answers are plain JSON values already: serialise them in one call (orjson) rather
+    than walking them with FastAPI's generic encoder, which dominates big answers."""
+    return Response(orjson.dumps(answer), media_type="application/json")
+
+
 @router.get("/trace/backward", summary="Backward trace: what a lot or unit was made of")
 def trace_backward(request: Request, code: str = CODE, item: str | None = ITEM,
-                   _: Actor = require(TRACE_VIEW)) -> dict[str, Any]:
+                   _: Actor = require(TRACE_VIEW)) -> Response:
     with new_uow(request, write=False) as uow:
-        return queries.backward(uow, queries.resolve(uow, code, item=item))
+        return _json(queries.backward(uow, queries.resolve(uow, code, item=item)))
 
 
 @router.get("/trace/forward", summary="Forward trace (recall scope), paginated over units")
 def trace_forward(request: Request, code: str = CODE, item: str | None = ITEM,
                   limit: int = Query(1000, ge=1, le=100000),
                   offset: int = Query(0, ge=0),
-                  _: Actor = require(TRACE_VIEW)) -> dict[str, Any]:
+                  _: Actor = require(TRACE_VIEW)) -> Response:
     """Totals are computed on the whole answer; ``units`` (and the other lists) are the page
     ``offset``..``offset + limit`` of each list, in a stable order."""
     with new_uow(request, write=False) as uow:
@@ -48,14 +56,14 @@ def trace_forward(request: Request, code: str = CODE, item: str | None = ITEM,
                                               answer["totals"]["lots"],
                                               answer["totals"]["subassemblies"],
                                               answer["totals"]["containers"]) else None}
-    return answer
+    return _json(answer)
 
 
 @router.get("/trace/timeline", summary="Every event in the life of a lot, unit or container")
 def trace_timeline(request: Request, code: str = CODE, item: str | None = ITEM,
-                   _: Actor = require(TRACE_VIEW)) -> dict[str, Any]:
+                   _: Actor = require(TRACE_VIEW)) -> Response:
     with new_uow(request, write=False) as uow:
-        return queries.timeline(uow, queries.resolve(uow, code, item=item))
+        return _json(queries.timeline(uow, queries.resolve(uow, code, item=item)))
 
 
 class LotCreate(BaseModel):
