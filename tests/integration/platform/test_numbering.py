@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from medtrace.platform import numbering
+from medtrace.platform import i18n, numbering
 from medtrace.platform.audit import history_for
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.numbering import (
@@ -21,6 +21,23 @@ from medtrace.platform.numbering import (
 
 numbering.register_kind("tests.thing", "Test things")
 DAY = dt.date(2026, 11, 22)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Refusals are checked in English here (the default UI language is Chinese)."""
+    before = i18n.current_locale()
+    i18n.set_locale("en")
+    yield
+    i18n.set_locale(before)
+
+
+def test_refusals_speak_the_users_language(db):
+    with pytest.raises(NumberingRuleInvalid) as caught, UnitOfWork(db) as uow:
+        i18n.set_locale("zh_CN")
+        numbering.save_rule(uow, scope="tests.thing", pattern="{SEQ:30}")
+    assert [e["message"] for e in caught.value.errors] == [
+        "流水号为 1 至 12 位数字", "编号将有 30 个字符，最多允许 20 个"]
 
 
 def define(db, scope="tests.thing", pattern="T{YY}{SEQ:3}", **kw):  # type: ignore[no-untyped-def]
