@@ -50,7 +50,7 @@ def test_a_big_forward_answer_counts_finished_units_per_parent(db):
         tr.record_event(uow, step="packed", parent=case, what=units[:4])
         tr.record_event(uow, step="scrapped", what=units[10:])
         small = graph.genealogy(uow, source, "forward")
-        big = graph.genealogy(uow, source, "forward", unit_limit=10)
+        big = graph.genealogy(uow, source, "forward", summarise_units=True)
     assert not small.units_summarised
     assert len(small.rows) == 1 + 12 + 1 + 3  # the case under its first unit, then references
     assert [n.ref for n in small.rows if n.kind == "container"] == [False, True, True, True]

@@ -1,13 +1,19 @@
 """The genealogy of a thing as a drawable tree, for the trace pages: the edges around it
-(backward: what it was made of; forward: what was made or packed from it), walked by recursive
-SQL over ``traceability_edge`` with a depth limit, then laid out as an indented tree (one row
-per node, children under their parent) that a template draws as SVG.
+(backward: what it was made of; forward: what was made or packed from it), then laid out as an
+indented tree (one row per node, children under their parent) that a template draws as SVG.
 
 The drawing stays usable on any answer: a thing reached along several paths is drawn once and
 referenced elsewhere; a node shows at most ``max_children`` children of its own (the rest are
-summarised); the whole drawing holds at most ``max_nodes`` nodes; and when a forward answer
-has more than ``unit_limit`` finished units, those are not drawn one by one but counted per
-parent and state (lots, subassemblies and containers are still drawn)."""
+summarised); the whole drawing holds at most ``max_nodes`` nodes; and for a big forward answer
+(``summarise_units``: the page says so when the answer has more than ``UNIT_LIMIT`` finished
+units) finished units are not drawn one by one but counted per parent and state (lots,
+subassemblies and containers are still drawn).
+
+The walk is breadth first, one query per level over ``traceability_edge`` (index probes on
+``(child_id, reversed, parent_id)`` or ``(parent_id, reversed, child_id)``), depth-limited and
+pruned: only what is drawn (or counted) is walked further. A recursive query could not stop at
+what will not be drawn: a lot with 30,000 subassemblies would walk every one of them and all
+they were built into, where the drawing shows forty."""
 
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 
 from medtrace.modules import catalog
 from medtrace.modules.traceability.models import TraceObject
@@ -24,7 +30,7 @@ from medtrace.platform.db.uow import UnitOfWork
 MAX_DEPTH = 12
 MAX_NODES = 400
 MAX_CHILDREN = 40
-UNIT_LIMIT = 60
+UNIT_LIMIT = 60  # the page summarises finished units past this many
 MAX_ROWS = 250_000
 
 # layout (SVG user units)
@@ -34,29 +40,18 @@ BOX_W = 330
 BOX_H = 36
 PAD = 16
 
-_COLUMNS = "o.id, o.kind, o.item_id, o.code, o.status, o.state"
-_WALK = """
-WITH RECURSIVE walk (id, via, edge_kind, depth, kind, item_id, code, status, state) AS (
-    SELECT o.id, e.{near}, e.kind, 1, o.kind, o.item_id, o.code, o.status, o.state
-    FROM traceability_edge e JOIN traceability_object o ON o.id = e.{far}
-    WHERE e.{near} = :root AND e.reversed = :no
-    UNION
-    SELECT o.id, e.{near}, e.kind, walk.depth + 1, o.kind, o.item_id, o.code, o.status,
-           o.state
-    FROM walk JOIN traceability_edge e ON e.{near} = walk.id AND e.reversed = :no
-    JOIN traceability_object o ON o.id = e.{far}
-    WHERE walk.depth < :depth
-)
-SELECT id, via, MIN(edge_kind) AS edge_kind, MIN(depth) AS depth, kind, item_id, code, status,
-       state
-FROM walk GROUP BY id, via, kind, item_id, code, status, state
-ORDER BY 4, 2, 1
-LIMIT :rows
+_STEP = """
+SELECT o.id, e.{near} AS via, e.kind AS edge_kind, o.kind, o.item_id, o.code, o.status, o.state
+FROM traceability_edge e JOIN traceability_object o ON o.id = e.{far}
+WHERE e.{near} IN :ids AND e.reversed = :no
+ORDER BY e.{near}, o.id
 """
-# The columns travel through the recursion so that every step is an index probe on both
-# databases (see queries.py); forward walks up from child to parent, backward down.
-_SQL = {"forward": text(_WALK.format(near="child_id", far="parent_id")),
-        "backward": text(_WALK.format(near="parent_id", far="child_id"))}
+# forward walks up from child to parent, backward down from parent to child
+_SQL = {direction: text(_STEP.format(near=near, far=far)).bindparams(
+            bindparam("ids", expanding=True))
+        for direction, near, far in (("forward", "child_id", "parent_id"),
+                                     ("backward", "parent_id", "child_id"))}
+BATCH = 900
 _KIND_ORDER = {"lot": 0, "unit": 1, "container": 2}
 
 
@@ -98,38 +93,47 @@ class Graph:
     height: int = 0
 
 
-def walk(uow: UnitOfWork, root_id: int, direction: str, *, max_depth: int = MAX_DEPTH,
-         max_rows: int = MAX_ROWS) -> list[Any]:
-    """The edges around ``root_id``: one row per (thing, the thing it was reached from) with
-    the shallowest depth it was reached at and the thing's columns, nearest first."""
-    return list(uow.session.connection().execute(_SQL[direction], {
-        "root": root_id, "no": False, "depth": max_depth, "rows": max_rows}))
+def step(uow: UnitOfWork, ids: list[int], direction: str) -> list[Any]:
+    """The things one edge away from ``ids`` (each with the id it was reached from and the
+    edge's kind), in the order of ``ids``."""
+    connection = uow.session.connection()
+    rows: list[Any] = []
+    for start in range(0, len(ids), BATCH):
+        rows += connection.execute(_SQL[direction], {"ids": ids[start:start + BATCH],
+                                                     "no": False}).all()
+    return rows
 
 
 def genealogy(uow: UnitOfWork, thing: TraceObject, direction: str, *,
-              max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES,
-              max_children: int = MAX_CHILDREN, unit_limit: int = UNIT_LIMIT,
+              summarise_units: bool = False, max_depth: int = MAX_DEPTH,
+              max_nodes: int = MAX_NODES, max_children: int = MAX_CHILDREN,
               max_rows: int = MAX_ROWS) -> Graph:
     """The drawable genealogy of ``thing`` (direction ``backward`` or ``forward``)."""
-    rows = walk(uow, thing.id, direction, max_depth=max_depth, max_rows=max_rows)
-    refs = catalog.item_refs(uow, {r.item_id for r in rows if r.item_id} | (
-        {thing.item_id} if thing.item_id else set()))
+    summarise = summarise_units and direction == "forward"
+    refs: dict[int, tuple[str, str]] = {}
 
     def item_of(item_id: int | None) -> tuple[str | None, bool]:
         ref = refs.get(item_id) if item_id is not None else None
         return (ref[0], ref[1] == "finished") if ref else (None, False)
 
+    refs |= catalog.item_refs(uow, [thing.item_id] if thing.item_id else [])
     root_item, root_finished = item_of(thing.item_id)
     root = Node("n0", thing.kind, object_id=thing.id, item=root_item, code=thing.code,
                 status=thing.status, state=thing.state, finished=root_finished)
-    finished_ids = {r.id for r in rows if r.kind == "unit" and item_of(r.item_id)[1]}
-    summarise = direction == "forward" and len(finished_ids) > unit_limit
     builder = _Builder(root, max_nodes, max_children)
-    for r in rows:
-        item, finished = item_of(r.item_id)
-        builder.add(r, item, finished, summarise and r.id in finished_ids)
+    frontier, depth, fetched = [thing.id], 0, 0
+    while frontier and depth < max_depth and fetched < max_rows:
+        depth += 1
+        rows = step(uow, frontier, direction)
+        fetched += len(rows)
+        refs |= catalog.item_refs(uow, {r.item_id for r in rows if r.item_id} - refs.keys())
+        frontier = []
+        for r in rows:
+            item, finished = item_of(r.item_id)
+            if builder.add(r, item, finished, summarise and finished and r.kind == "unit"):
+                frontier.append(r.id)
     graph = Graph(root, [], direction, units_summarised=summarise,
-                  truncated=builder.truncated or len(rows) >= max_rows)
+                  truncated=builder.truncated or fetched >= max_rows)
     builder.finish()
     _layout(graph)
     return graph
@@ -154,19 +158,23 @@ class _Builder:
         self.seq += 1
         return f"n{self.seq}"
 
-    def add(self, r: Any, item: str | None, finished: bool, summarised: bool) -> None:
+    def add(self, r: Any, item: str | None, finished: bool, summarised: bool) -> bool:
+        """Place one walked row; True when what it reached is to be walked further (it is
+        drawn, or counted for the first time)."""
         parent = self.home.get(r.via) or self.anchor.get(r.via)
-        if parent is None or parent.ref:
-            return  # reached only through something not drawn (left out by a limit)
+        if parent is None:
+            return False  # reached only through something not drawn (left out by a limit)
         if summarised:
             if r.id not in self.counted[parent.key]:
                 self.counted[parent.key].add(r.id)
                 self.unit_states[parent.key][r.state or "in_stock"] += 1
-            self.anchor.setdefault(r.id, parent)
-            return
+            if r.id in self.anchor:
+                return False
+            self.anchor[r.id] = parent
+            return True
         if r.id in self.home:
             if self.home[r.id] is parent or any(c.object_id == r.id for c in parent.children):
-                return
+                return False
             kind = "ref"
         else:
             kind = r.kind
@@ -174,14 +182,16 @@ class _Builder:
             self.truncated = self.truncated or self.drawn >= self.max_nodes
             if kind != "ref":
                 self.left_out[parent.key][r.kind] += 1
-            return
+            return False
         node = Node(self._key(), r.kind, object_id=r.id, item=item, code=r.code,
                     status=r.status, state=r.state, edge_kind=r.edge_kind, finished=finished,
                     ref=kind == "ref", parent=parent.key, depth=parent.depth + 1)
         parent.children.append(node)
         self.drawn += 1
-        if kind != "ref":
-            self.home[r.id] = node
+        if kind == "ref":
+            return False
+        self.home[r.id] = node
+        return True
 
     def finish(self) -> None:
         """Order each node's children and add the summary rows."""

@@ -117,7 +117,9 @@ def _answer(uow: UnitOfWork, thing: TraceObject, direction: str, page: int) -> d
     units = answer["units"]
     pages = max(1, -(-len(units) // PAGE))
     page = min(page, pages)
-    return {"answer": answer, "graph": graph.genealogy(uow, thing, "forward"),
+    drawing = graph.genealogy(uow, thing, "forward",
+                              summarise_units=answer["totals"]["units"] > graph.UNIT_LIMIT)
+    return {"answer": answer, "graph": drawing,
             "graph_const": graph, "customers": _by_customer(units),
             "scope_states": rules.SCOPE_STATES,
             "units_page": units[(page - 1) * PAGE:page * PAGE], "page": page, "pages": pages,
