@@ -82,5 +82,12 @@ def test_a_scanned_serial_is_traced_drawn_and_folded(browser, live_server):
     page.wait_for_load_state()
     assert "code=BR-P0" in page.url and "item=PCB-MAIN" in page.url
     assert page.get_by_test_id("trace-root").is_visible()
+
+    page.fill("[data-testid=trace-code]", "BR-T1")  # a lot number typed, then Enter
+    page.fill("[data-testid=trace-item]", "")
+    with page.expect_navigation():
+        page.press("[data-testid=trace-code]", "Enter")
+    assert "code=BR-T1" in page.url
+    assert page.locator("svg[data-trace-graph] g[data-code=BR-T1]").is_visible()
     assert not errors, errors
     context.close()
