@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Date, bindparam, select, text
+from sqlalchemy import Date, bindparam, case, select, text
 
 from medtrace.modules import catalog, partners
 from medtrace.modules.traceability import rules
@@ -380,7 +380,9 @@ def timeline(uow: UnitOfWork, thing: TraceObject, *, limit: int = 10000) -> dict
                     EventObject.uom)
              .join(Event, Event.id == EventObject.event_id)
              .where(EventObject.object_id.in_(ids))
-             .order_by(Event.event_time, Event.id))
+             # an event of the thing itself and of its container: keep the thing's own row
+             .order_by(Event.event_time, Event.id,
+                       case((EventObject.object_id == thing.id, 0), else_=1)))
     for ev, object_id, role, quantity, uom in uow.session.execute(query):
         if ev.id in seen:
             continue
