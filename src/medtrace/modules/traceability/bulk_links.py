@@ -19,6 +19,7 @@ from medtrace.modules.traceability.bulk_support import (
     parse_time,
     raw_insert,
 )
+from medtrace.modules.traceability.queries import CYCLE_SQL
 
 if TYPE_CHECKING:  # pragma: no cover
     from medtrace.modules.traceability.bulk import TraceImport
@@ -29,14 +30,6 @@ GROUP_STEPS = {"production": "produced", "split": "split", "merge": "split",
                "repack": "split", "replacement": "replaced", "packing": "packed"}
 SERVICE_STEPS = {"installed": "installed", "serviced": "serviced", "returned": "returned",
                  "scrapped": "scrapped", "delivered": "delivered", "moved": "moved"}
-_CYCLE = text("""
-WITH RECURSIVE up (id) AS (
-    SELECT CAST(:parent AS INTEGER)
-    UNION
-    SELECT e.parent_id FROM up JOIN traceability_edge e ON e.child_id = up.id AND e.reversed = :no
-)
-SELECT 1 FROM up WHERE id = :child LIMIT 1
-""")
 _SHIP_UPDATE = text("""
 WITH RECURSIVE covered (id, customer_id, at, event_id) AS (
     SELECT object_id, customer_id, at, event_id FROM trace_import_ship
@@ -141,7 +134,7 @@ class LinkLoader:
         self._set_state(conn, consumed)
         self._set_state(conn, made)
         for child, parent, line in suspicious:
-            if conn.execute(_CYCLE, {"parent": parent, "child": child, "no": False}).first():
+            if conn.execute(CYCLE_SQL, {"parent": parent, "child": child, "no": False}).first():
                 error = RowError("this link would make a thing part of itself (a cycle)")
                 error.line = line
                 raise error

@@ -26,6 +26,20 @@ from medtrace.platform.db.uow import UnitOfWork
 UDI_MARKERS = ("]", "(", "\x1d", "+", "=", "http://", "https://", "HTTP://", "HTTPS://")
 
 
+# Does the child already descend from the parent (or is it)? Then linking them closes a cycle.
+# Walks up from the parent: cheap, because only a parent that was a child before has ancestors
+# to walk. The service and the bulk import
+# run this one statement.
+CYCLE_SQL = text("""
+WITH RECURSIVE up (id) AS (
+    SELECT CAST(:parent AS INTEGER)
+    UNION
+    SELECT e.parent_id FROM up JOIN traceability_edge e ON e.child_id = up.id AND e.reversed = :no
+)
+SELECT 1 FROM up WHERE id = :child LIMIT 1
+""")
+
+
 # --- finding a thing --------------------------------------------------------------------------
 def resolve(uow: UnitOfWork, code: str, *, item: str | None = None) -> TraceObject:
     """The lot, unit or container meant by ``code``: a raw UDI scan (GS1, HIBCC, ICCBBA, Digital

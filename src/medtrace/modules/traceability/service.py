@@ -33,6 +33,7 @@ from medtrace.modules.traceability.models import (
     EventObject,
     TraceObject,
 )
+from medtrace.modules.traceability.queries import CYCLE_SQL
 from medtrace.platform import esign
 from medtrace.platform.actor import SYSTEM, Actor
 from medtrace.platform.db.base import to_quantity
@@ -196,21 +197,13 @@ def change_status(uow: UnitOfWork, *, object_id: int, status: str, reason: str,
 
 
 # --- genealogy --------------------------------------------------------------------------------
-_CYCLE_SQL = text("""
-WITH RECURSIVE up (id) AS (
-    SELECT CAST(:parent AS INTEGER)
-    UNION
-    SELECT e.parent_id FROM up JOIN traceability_edge e ON e.child_id = up.id AND e.reversed = :no
-)
-SELECT 1 FROM up WHERE id = :child LIMIT 1
-""")
 
 
 def would_cycle(uow: UnitOfWork, child_id: int, parent_id: int) -> bool:
     """True when ``child`` already descends from ``parent`` (or is it)."""
     if child_id == parent_id:
         return True
-    found = uow.session.execute(_CYCLE_SQL, {"parent": parent_id, "child": child_id,
+    found = uow.session.execute(CYCLE_SQL, {"parent": parent_id, "child": child_id,
                                               "no": False}).first()
     return found is not None
 
