@@ -136,3 +136,18 @@ def test_a_cycle_in_the_edges_is_refused(db, workload, tmp_path):
     with pytest.raises(ImportRowInvalid) as caught:
         TraceImport(db, data).run()
     assert "cycle" in (caught.value.detail or "")
+
+
+def test_a_number_repeated_in_another_batch_is_named_by_its_line(db, workload, tmp_path):
+    data = _copy(workload, tmp_path)
+
+    def repeat_a_lot_number(rows):  # type: ignore[no-untyped-def]
+        copy = list(rows[1])
+        copy[0] = "L99999999"  # another source id, the same item and printed lot number
+        rows.append(copy)
+
+    _rewrite(data / "lots.csv", repeat_a_lot_number)
+    lines = len((data / "lots.csv").read_text(encoding="utf-8").splitlines())
+    with pytest.raises(ImportRowInvalid) as caught:
+        TraceImport(db, data, batch_size=100).run()
+    assert f"lots.csv line {lines}: lot " in (caught.value.detail or ""), caught.value.detail

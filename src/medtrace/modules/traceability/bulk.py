@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import sqlite3
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, Table, select, text
+from sqlalchemy.exc import IntegrityError
 
 from medtrace.modules import catalog, partners
 from medtrace.modules.traceability import rules
@@ -48,6 +51,7 @@ from medtrace.platform.db.session import Database
 from medtrace.platform.db.uow import UnitOfWork
 
 IMPORT_CACHE_KIB = 128 * 1024
+INTEGRITY_ERRORS = (IntegrityError, sqlite3.IntegrityError, psycopg.errors.IntegrityError)
 FILES = ("partners.csv", "items.csv", "lots.csv", "receipts.csv", "units.csv",
          "logistic_units.csv", "edges.csv", "shipments.csv", "service_events.csv")
 KIND_CODE = {"lot": 1, "unit": 2, "container": 3}
@@ -71,6 +75,10 @@ class TraceImport(LinkLoader):
         self.lot_info: dict[int, tuple[int, str | None, str | None]] = {}
         self.progress = Progress()
         self.run_id: int | None = None
+        # Numbers this import could collide with: only kinds the database held before it
+        # are searched ahead; inside one import the unique constraints catch a repeat, and
+        # the failed batch is then searched for the line (see _write).
+        self.existing_kinds: set[str] = set()
 
     # --- driver -------------------------------------------------------------------------------
     def run(self) -> dict[str, Any]:
@@ -166,6 +174,8 @@ class TraceImport(LinkLoader):
         except RowError as exc:
             line = getattr(exc, "line", "?")
             raise ImportRowInvalid(f"{name} line {line}: {exc.message}") from None
+        except INTEGRITY_ERRORS:
+            raise ImportRowInvalid(f"{name} {self._find_repeat(name, batch)}") from None
         self.progress.rows += len(batch)
         self.progress.file_rows[name] = self.progress.file_rows.get(name, 0) + len(batch)
         self.report(self.progress)
@@ -180,6 +190,7 @@ class TraceImport(LinkLoader):
             self._grow(top)
             for object_id, kind in uow.session.execute(select(TraceObject.id, TraceObject.kind)):
                 self.kind[object_id] = KIND_CODE[kind]
+                self.existing_kinds.add(kind)
             for (child,) in uow.session.execute(select(Edge.child_id).distinct()):
                 self.was_child[child] = 1
 
@@ -276,8 +287,11 @@ class TraceImport(LinkLoader):
             raise RowError(f"{key!r} is not a {kind}")
         return object_id
 
-    def _taken(self, conn: Connection, kind: str, keys: list[tuple[int | None, str]]) -> None:
+    def _taken(self, conn: Connection, kind: str, keys: list[tuple[int | None, str]],
+               *, always: bool = False) -> None:
         """Refuse numbers already recorded (unique per item; SSCCs unique)."""
+        if not always and kind not in self.existing_kinds:
+            return
         codes = sorted({code for _, code in keys})
         for start in range(0, len(codes), 900):
             chunk = codes[start:start + 900]
@@ -286,7 +300,32 @@ class TraceImport(LinkLoader):
             wanted = set(keys)
             for item_id, code in found:
                 if kind == "container" or (item_id, code) in wanted:
-                    raise RowError(f"{kind} {code} is already recorded")
+                    error = RowError(f"{kind} {code} is already recorded")
+                    error.code = code  # type: ignore[attr-defined]
+                    raise error
+
+    def _find_repeat(self, name: str, batch: list[tuple[int, list[str]]]) -> str:
+        """After the database refused a batch for a repeated number: which line repeats."""
+        shapes = {"lots.csv": ("lot", 1, 2), "units.csv": ("unit", 1, 0),
+                  "logistic_units.csv": ("container", None, 0)}
+        if name not in shapes:
+            return "line ?: a row repeats a number that must be unique"
+        kind, item_col, code_col = shapes[name]
+        keyed = []
+        for line, row in batch:
+            code = row[code_col]
+            if kind == "container":
+                code = rules.normalize_sscc(code) or code
+            keyed.append((line, (self.items.get(row[item_col]) if item_col is not None
+                                 else None, code)))
+        with self._uow() as uow:
+            try:
+                self._taken(uow.session.connection(), kind, [k for _, k in keyed], always=True)
+            except RowError as exc:
+                code = getattr(exc, "code", None)
+                line = next((n for n, key in keyed if key[1] == code), "?")
+                return f"line {line}: {exc.message}"
+        return "line ?: a row repeats a number that must be unique"
 
     def _insert(self, conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
         fast_insert(conn, table, rows)
