@@ -10,6 +10,7 @@ import typer
 
 from medtrace import __version__
 from medtrace.modules.catalog.cli import app as udi_app
+from medtrace.modules.inventory.cli import app as inventory_app
 from medtrace.modules.traceability.cli import app as trace_app
 from medtrace.platform import i18n
 from medtrace.platform.audit.cli import app as audit_app
@@ -29,6 +30,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(udi_app, name="udi")
 app.add_typer(trace_app, name="trace")
+app.add_typer(inventory_app, name="inventory")
 app.add_typer(numbering_app, name="numbering")
 
 demo_app = typer.Typer(help="Demo data for trying MedTrace out.", no_args_is_help=True)

@@ -1,0 +1,34 @@
+"""Inventory: locations, the stock ledger, balances that never lie, FEFO, reconciliation.
+The public face of the module."""
+
+from medtrace.modules.inventory.errors import (
+    InsufficientStock,
+    LocationInvalid,
+    LocationNotFound,
+    LotNotIssuable,
+    MoveAlreadyReversed,
+    MoveInvalid,
+)
+from medtrace.modules.inventory.service import (
+    MoveIn,
+    create_location,
+    get_location_or_raise,
+    post_move,
+    reverse_move,
+    stock_status_of,
+)
+
+__all__ = [
+    "InsufficientStock",
+    "LocationInvalid",
+    "LocationNotFound",
+    "LotNotIssuable",
+    "MoveAlreadyReversed",
+    "MoveIn",
+    "MoveInvalid",
+    "create_location",
+    "get_location_or_raise",
+    "post_move",
+    "reverse_move",
+    "stock_status_of",
+]

@@ -1,0 +1,137 @@
+"""Inventory API: locations, stock on hand, moves (a WMS posts them with an Idempotency-Key),
+reversals, FEFO suggestions, reconciliation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+
+from medtrace.modules.inventory import queries, service
+from medtrace.modules.inventory.permissions import (
+    LOCATION_EDIT,
+    STOCK_ADJUST,
+    STOCK_MOVE,
+    STOCK_VIEW,
+)
+from medtrace.platform.actor import Actor
+from medtrace.platform.auth.permissions import require
+from medtrace.platform.errors import ValidationFailed
+from medtrace.platform.web.deps import new_uow
+
+router = APIRouter(prefix="/api/v1/inventory", tags=["inventory"])
+
+
+class LocationWrite(BaseModel):
+    code: str = Field(min_length=1, max_length=40)
+    name_zh: str = Field(min_length=1, max_length=100)
+    name_en: str = Field(min_length=1, max_length=100)
+    kind: Literal["site", "warehouse", "zone", "bin", "virtual"]
+    parent: str | None = Field(default=None, description="Parent location code")
+    stock_status: Literal["quarantine", "available", "rejected", "returns", "hold"] | None = None
+    temperature_zone: str | None = Field(default=None, max_length=20)
+    role: Literal["supplier", "customer", "production", "scrap", "adjustment",
+                  "transit"] | None = None
+
+
+class MoveWrite(BaseModel):
+    item_id: int
+    quantity: Decimal = Field(description="In `uom` (default the item's base unit); exact")
+    uom: str | None = None
+    from_location: str = Field(description="Location code")
+    to_location: str = Field(description="Location code")
+    purpose: Literal["receipt", "transfer", "quarantine", "release", "issue", "ship",
+                     "return_to_supplier", "customer_return", "scrap", "adjustment"] = "transfer"
+    lot_id: int | None = None
+    unit_id: int | None = None
+    reason_code: str | None = Field(default=None, max_length=40)
+    note: str = Field(default="", max_length=1000)
+    doc: str | None = Field(default=None, max_length=64)
+    at: dt.datetime | None = Field(default=None, description="When it happened (with zone)")
+    partner_id: int | None = Field(default=None, description="Customer shipped to, supplier "
+                                                             "received from")
+
+
+class ReverseWrite(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+@router.get("/locations", summary="Location tree")
+def list_locations(request: Request, _: Actor = require(STOCK_VIEW)) -> list[dict[str, Any]]:
+    with new_uow(request, write=False) as uow:
+        return queries.location_tree(uow)
+
+
+@router.post("/locations", status_code=201, summary="Create a location")
+def create_location(request: Request, body: LocationWrite,
+                    _: Actor = require(LOCATION_EDIT)) -> dict[str, Any]:
+    with new_uow(request, write=True) as uow:
+        row = service.create_location(uow, **body.model_dump())
+        return {"id": row.id, "code": row.code, "kind": row.kind}
+
+
+@router.get("/balances", summary="Stock on hand (filters, paginated)")
+def list_balances(request: Request, location: str | None = None, item_id: int | None = None,
+                  lot_id: int | None = None,
+                  expiring_within_days: int | None = Query(None, ge=0, le=3650),
+                  limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
+                  _: Actor = require(STOCK_VIEW)) -> dict[str, Any]:
+    with new_uow(request, write=False) as uow:
+        where = service.get_location_or_raise(uow, location) if location else None
+        rows, total = queries.balances(uow, queries.BalanceFilter(
+            location=where, item_id=item_id, lot_id=lot_id,
+            expiring_within_days=expiring_within_days), limit=limit, offset=offset)
+        return {"items": rows, "total": total, "limit": limit, "offset": offset}
+
+
+@router.get("/moves", summary="Move history (filters, paginated)")
+def list_moves(request: Request, item_id: int | None = None, location: str | None = None,
+               doc: str | None = None, limit: int = Query(100, ge=1, le=1000),
+               offset: int = Query(0, ge=0), _: Actor = require(STOCK_VIEW)) -> dict[str, Any]:
+    with new_uow(request, write=False) as uow:
+        where = service.get_location_or_raise(uow, location) if location else None
+        rows, total = queries.moves(uow, item_id=item_id, location=where, doc=doc, limit=limit,
+                                    offset=offset)
+        return {"items": rows, "total": total, "limit": limit, "offset": offset}
+
+
+@router.post("/moves", status_code=201, summary="Post a stock move")
+def post_move(request: Request, body: MoveWrite, actor: Actor = require(STOCK_MOVE)
+              ) -> dict[str, Any]:
+    if body.purpose == "adjustment" and not actor.can(STOCK_ADJUST):
+        raise ValidationFailed("adjustments need inventory.stock.adjust and a reason")
+    if body.at is not None and body.at.tzinfo is None:
+        raise ValidationFailed("`at` needs its time zone",
+                               errors=[{"field": "at", "message": "naive"}])
+    with new_uow(request, write=True) as uow:
+        move = service.post_move(uow, service.MoveIn(**body.model_dump()))
+        return {"id": move.id, "quantity": str(move.quantity), "purpose": move.purpose,
+                "thing_key": move.thing_key}
+
+
+@router.post("/moves/{move_id}/reverse", status_code=201, summary="Reverse a move")
+def reverse(request: Request, move_id: int, body: ReverseWrite,
+            _: Actor = require(STOCK_ADJUST)) -> dict[str, Any]:
+    with new_uow(request, write=True, reason=body.reason) as uow:
+        move = service.reverse_move(uow, move_id, reason=body.reason)
+        return {"id": move.id, "reverses_id": move.reverses_id}
+
+
+@router.get("/fefo", summary="Where to pick first (first expired, first out)")
+def fefo(request: Request, item_id: int, quantity: Decimal, location: str | None = None,
+         min_remaining_days: int | None = Query(None, ge=0),
+         _: Actor = require(STOCK_VIEW)) -> dict[str, Any]:
+    with new_uow(request, write=False) as uow:
+        where = service.get_location_or_raise(uow, location) if location else None
+        return queries.fefo(uow, item_id=item_id, quantity=quantity, within=where,
+                            min_remaining_days=min_remaining_days)
+
+
+@router.get("/reconcile", summary="Balances recomputed from the ledger: every difference")
+def reconcile(request: Request, _: Actor = require(STOCK_VIEW)) -> dict[str, Any]:
+    with new_uow(request, write=False) as uow:
+        differences = queries.reconcile(uow)
+        return {"differences": differences, "ok": not differences}
