@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Date, bindparam, case, select, text
@@ -263,90 +264,97 @@ _FORWARD_COLUMNS = ("o.id, o.kind, o.item_id, o.code, o.lot_id, o.status, o.stat
                     "o.customer_id, o.holder_id, o.location")
 _FORWARD_SQL = {
     # SQLite probes the indexes step by step and joins at the end.
-    "sqlite": text(f"""
+    "sqlite": f"""
 WITH RECURSIVE des (id) AS (
     SELECT CAST(:root AS INTEGER)
     UNION
     SELECT e.parent_id FROM des JOIN traceability_edge e ON e.child_id = des.id AND e.reversed = :no
 )
 SELECT {_FORWARD_COLUMNS} FROM des JOIN traceability_object o ON o.id = des.id
-"""),  # noqa: S608 (a constant column list)
+""",  # noqa: S608 (a constant column list)
     # PostgreSQL cannot see a CTE's size: carry the columns through the recursion so that every
     # step is an index probe instead of a hash join over whole tables at the end.
-    "postgresql": text(f"""
+    "postgresql": f"""
 WITH RECURSIVE des (id, kind, item_id, code, lot_id, status, state, customer_id, holder_id,
                     location) AS (
-    SELECT {_FORWARD_COLUMNS} FROM traceability_object o WHERE o.id = :root
+    SELECT {_FORWARD_COLUMNS} FROM traceability_object o WHERE o.id = %(root)s
     UNION
     SELECT {_FORWARD_COLUMNS}
-    FROM des JOIN traceability_edge e ON e.child_id = des.id AND e.reversed = :no
+    FROM des JOIN traceability_edge e ON e.child_id = des.id AND e.reversed = %(no)s
     JOIN traceability_object o ON o.id = e.parent_id
 )
 SELECT * FROM des
-"""),  # noqa: S608 (a constant column list)
+""",  # noqa: S608 (a constant column list)
 }
+_UNIT_KEYS = itemgetter("item", "serial")
+
+
+def _forward_rows(uow: UnitOfWork, root_id: int) -> list[tuple[Any, ...]]:
+    """The walk, on the driver's own cursor: tens of thousands of plain tuples come back without
+    a result-row object each (the statement is constant; only integers are bound)."""
+    connection = uow.session.connection()
+    dialect = connection.dialect.name
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    cursor = raw.cursor()
+    try:
+        cursor.execute(_FORWARD_SQL["postgresql" if dialect == "postgresql" else "sqlite"],
+                       {"root": int(root_id), "no": False})
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def forward(uow: UnitOfWork, thing: TraceObject) -> dict[str, Any]:
     """The recall scope of ``thing``: every lot, unit and container made or packed from it,
     each finished unit with where it is now and who received it, and the totals."""
-    dialect = uow.session.get_bind().dialect.name
-    sql = _FORWARD_SQL["postgresql" if dialect == "postgresql" else "sqlite"]
-    rows = uow.session.connection().execute(sql, {"root": thing.id, "no": False}).all()
-    item_ids: set[int] = {thing.item_id} if thing.item_id else set()
-    partner_ids: set[int] = set()
-    lot_ids: set[int] = set()
-    for _id, kind, item_id, _code, lot_id, _st, _state, customer_id, holder_id, _loc in rows:
-        item_ids.add(item_id)
-        if customer_id is not None:
-            partner_ids.add(customer_id)
-        if holder_id is not None:
-            partner_ids.add(holder_id)
-        if lot_id is not None:
-            lot_ids.add(lot_id)
-        elif kind == "lot":
-            lot_ids.add(_id)
-    names = Names(uow, item_ids, [*partner_ids, thing.supplier_id, thing.customer_id,
-                                  thing.holder_id])
+    rows = _forward_rows(uow, thing.id)
+    item_ids = {r[2] for r in rows}
+    item_ids.add(thing.item_id)
+    partner_ids = {r[7] for r in rows} | {r[8] for r in rows}
+    partner_ids.update((thing.supplier_id, thing.customer_id, thing.holder_id))
+    lot_ids = {r[4] for r in rows} | {r[0] for r in rows if r[1] == "lot"}
+    lot_ids.discard(None)
+    names = Names(uow, item_ids, partner_ids)
     lot_rows = _lot_refs(uow, lot_ids)
-    items, partner_code = names.items, names.partners.get
-    unit_rows, sub_rows, lots, containers = [], [], [], []
+    items_get, partner_get, lot_get = names.items.get, names.partners.get, lot_rows.get
+    units: list[dict[str, Any]] = []
+    subassemblies: list[dict[str, Any]] = []
+    lots: list[dict[str, Any]] = []
+    containers: list[dict[str, Any]] = []
     by_status: Counter[str] = Counter({s: 0 for s in rules.SCOPE_STATES})
     by_customer: Counter[str] = Counter()
-    root_id = thing.id
-    for row in rows:
-        object_id, kind, item_id, code, lot_id, status, state, customer_id, holder_id, loc = row
+    root_id, in_stock, no_item = thing.id, rules.IN_STOCK, (None, None)
+    for object_id, kind, item_id, code, lot_id, status, state, customer_id, holder_id, loc \
+            in rows:
         if object_id == root_id:
             continue
         if kind == "unit":
-            item_code, item_kind = items.get(item_id, (None, None))
-            state = state or rules.IN_STOCK
-            customer = partner_code(customer_id) if customer_id is not None else None
-            unit = (item_code or "", code, lot_rows[lot_id][0] if lot_id in lot_rows else None,
-                    state, status, customer,
-                    partner_code(holder_id) if holder_id is not None else None, loc, object_id)
+            item_code, item_kind = items_get(item_id, no_item)
+            state = state or in_stock
+            customer = partner_get(customer_id)
+            lot = lot_get(lot_id)
+            unit = {"item": item_code or "", "serial": code, "lot": lot[0] if lot else None,
+                    "status": state, "quality_status": status, "customer": customer,
+                    "holder": partner_get(holder_id), "location": loc, "id": object_id}
             if item_kind == "finished":
-                unit_rows.append(unit)
+                units.append(unit)
                 by_status[state] += 1
                 if customer:
                     by_customer[customer] += 1
             else:
-                sub_rows.append(unit)
+                subassemblies.append(unit)
         elif kind == "lot":
-            lots.append({"item": items.get(item_id, (None,))[0], "lot": code, "id": object_id,
+            lot = lot_get(object_id)
+            lots.append({"item": items_get(item_id, no_item)[0], "lot": code, "id": object_id,
                          "status": status, "state": state,
-                         "expiry": _iso(lot_rows.get(object_id, (None, None))[1])})
+                         "expiry": _iso(lot[1]) if lot else None})
         else:
             containers.append({"sscc": code, "id": object_id, "type": None,
-                               "status": state or rules.IN_STOCK,
-                               "customer": partner_code(customer_id)
-                               if customer_id is not None else None})
-    unit_rows.sort()
-    sub_rows.sort()
-    keys = ("item", "serial", "lot", "status", "quality_status", "customer", "holder",
-            "location", "id")
-    units = [dict(zip(keys, u, strict=True)) for u in unit_rows]
-    subassemblies = [dict(zip(keys, u, strict=True)) for u in sub_rows]
+                               "status": state or in_stock,
+                               "customer": partner_get(customer_id)})
+    units.sort(key=_UNIT_KEYS)
+    subassemblies.sort(key=_UNIT_KEYS)
     lots.sort(key=lambda x: (x["item"] or "", x["lot"]))
     containers.sort(key=lambda c: c["sscc"])
     return {"root": describe(uow, thing, names), "lots": lots, "units": units,
