@@ -423,12 +423,21 @@ def _header(sheet: CountSheet, codes: dict[int, str]) -> dict[str, Any]:
             "decision_reason": sheet.decision_reason}
 
 
+def _thing(uow: UnitOfWork, known: dict[tuple[str, int], Any], thing_id: int | None) -> Any:
+    if thing_id is None:
+        return None
+    if ("thing", thing_id) not in known:
+        known[("thing", thing_id)] = traceability.get_object(uow, thing_id)
+    return known[("thing", thing_id)]
+
+
 def _line_base(uow: UnitOfWork, line: CountLine, codes: dict[int, str],
-               items: dict[int, Any]) -> dict[str, Any]:
-    item = items.get(line.item_id) or catalog.get_item_or_raise(uow, line.item_id)
-    items[line.item_id] = item
-    lot = traceability.get_object(uow, line.lot_id) if line.lot_id else None
-    unit = traceability.get_object(uow, line.unit_id) if line.unit_id else None
+               known: dict[tuple[str, int], Any]) -> dict[str, Any]:
+    """``known`` keeps the items and lots already read (the session holds them weakly)."""
+    item = known.get(("item", line.item_id))
+    if item is None:
+        item = known[("item", line.item_id)] = catalog.get_item_or_raise(uow, line.item_id)
+    lot, unit = (_thing(uow, known, thing_id) for thing_id in (line.lot_id, line.unit_id))
     return {"id": line.id, "location": codes.get(line.location_id),
             "location_id": line.location_id, "item": item.code, "item_id": item.id,
             "lot": lot.code if lot else None, "lot_id": line.lot_id,
@@ -441,8 +450,9 @@ def _line_base(uow: UnitOfWork, line: CountLine, codes: dict[int, str],
 def blind_view(uow: UnitOfWork, sheet: CountSheet) -> dict[str, Any]:
     """The sheet as counters see it: what to count and what was counted, never what the
     ledger expects."""
-    codes, items = _location_codes(uow), {}
-    lines = [_line_base(uow, line, codes, items) for line in _lines(uow, sheet)]
+    codes = _location_codes(uow)
+    known: dict[tuple[str, int], Any] = {}
+    lines = [_line_base(uow, line, codes, known) for line in _lines(uow, sheet)]
     return {**_header(sheet, codes), "lines": lines,
             "progress": {"lines": len(lines),
                          "counted": sum(1 for line in lines if line["counted"] is not None)}}
@@ -453,10 +463,11 @@ def review_view(uow: UnitOfWork, sheet: CountSheet) -> dict[str, Any]:
     if sheet.submitted_at is None:
         raise CountStatusRefused("expected quantities are shown once the sheet is submitted",
                                  status=sheet.status)
-    codes, items = _location_codes(uow), {}
+    codes = _location_codes(uow)
+    known: dict[tuple[str, int], Any] = {}
     lines = []
     for line in _lines(uow, sheet):
-        lines.append({**_line_base(uow, line, codes, items), "expected": str(line.expected),
+        lines.append({**_line_base(uow, line, codes, known), "expected": str(line.expected),
                       "book": None if line.book is None else str(line.book),
                       "variance": None if line.variance is None else str(line.variance),
                       "adjustment_move_id": line.adjustment_move_id})
