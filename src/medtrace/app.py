@@ -19,6 +19,8 @@ from medtrace.modules.catalog import api as catalog_api
 from medtrace.modules.catalog import web as catalog_web
 from medtrace.modules.inventory import api as inventory_api
 from medtrace.modules.inventory import counts_api as inventory_counts_api
+from medtrace.modules.inventory import demo as _inventory_demo  # noqa: F401  (demo data step)
+from medtrace.modules.inventory import web as inventory_web
 from medtrace.modules.partners import api as partners_api
 from medtrace.modules.partners import demo as _partners_demo  # noqa: F401  (demo data step)
 from medtrace.modules.partners import web as partners_web
@@ -130,6 +132,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(partners_api.router)
     app.include_router(traceability_api.router)
     app.include_router(inventory_api.router)
+    app.include_router(inventory_web.router)
     app.include_router(inventory_counts_api.router)
     app.include_router(traceability_epcis_api.router)
     app.include_router(traceability_web.router)
