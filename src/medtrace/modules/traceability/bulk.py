@@ -51,6 +51,7 @@ from medtrace.platform.db.session import Database
 from medtrace.platform.db.uow import UnitOfWork
 
 IMPORT_CACHE_KIB = 128 * 1024
+STATISTICS_EVERY = 10  # batches between fresh planner statistics (PostgreSQL)
 INTEGRITY_ERRORS = (IntegrityError, sqlite3.IntegrityError, psycopg.errors.IntegrityError)
 FILES = ("partners.csv", "items.csv", "lots.csv", "receipts.csv", "units.csv",
          "logistic_units.csv", "edges.csv", "shipments.csv", "service_events.csv")
@@ -154,13 +155,30 @@ class TraceImport(LinkLoader):
         self.progress.file = name
         path = self.dir / name
         batch: list[tuple[int, list[str]]] = []
+        written = 0
         for line, row in csv_rows(path):
             batch.append((line, row))
             if len(batch) >= self.batch_size:
                 self._write(name, handler, batch)
                 batch = []
+                written += 1
+                if written % STATISTICS_EVERY == 0:
+                    self._fresh_statistics()
         if batch:
             self._write(name, handler, batch)
+        self._fresh_statistics()
+
+    def _fresh_statistics(self) -> None:
+        """PostgreSQL plans the look-ups of the next batches (the cycle check's recursion, the
+        updates by id) from statistics; tables that grow by millions of rows need them renewed
+        as they grow, or a probe of a few rows becomes a scan of the whole table. ANALYZE reads a
+        sample, a fraction of a second. (SQLite plans these look-ups well without statistics.)"""
+        if self.db.dialect != "postgresql":
+            return
+        with self._uow() as uow:
+            conn = uow.session.connection()
+            for table in ("traceability_object", "traceability_edge"):
+                conn.exec_driver_sql(f"ANALYZE {table}")
 
     def _write(self, name: str, handler: Callable[..., None],
                batch: list[tuple[int, list[str]]]) -> None:
