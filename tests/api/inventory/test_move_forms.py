@@ -213,3 +213,4 @@ def test_a_move_is_reversed_with_a_reason_once(supervisor, store, db):
     assert twice.status_code == 409 and "MT-INV-MOVE-REVERSED" in twice.text
     with UnitOfWork(db, write=False) as uow:
         assert queries.reconcile(uow) == []
+    assert supervisor.get("/inventory/moves/999999/reverse").status_code == 404

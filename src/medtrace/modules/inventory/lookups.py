@@ -14,6 +14,7 @@ from medtrace.modules import catalog, traceability
 from medtrace.modules.inventory.errors import LocationNotFound, MoveInvalid
 from medtrace.modules.inventory.models import Location, StockMove
 from medtrace.platform.db.uow import UnitOfWork
+from medtrace.platform.errors import NotFound
 
 #: near expiry when an item sets no minimum remaining shelf life
 NEAR_EXPIRY_DAYS = 90
@@ -140,7 +141,7 @@ def get_move(uow: UnitOfWork, move_id: int) -> dict[str, Any]:
     reversed."""
     move = uow.session.get(StockMove, move_id)
     if move is None:
-        raise _refuse("move_id", "unknown")
+        raise NotFound(f"no stock move {move_id}")
     codes = {loc.id: loc.code for loc in uow.session.scalars(select(Location).where(
         Location.id.in_([move.from_location_id, move.to_location_id])))}
     row = {"id": move.id, "at": move.at.isoformat(), "item_id": move.item_id,

@@ -277,7 +277,12 @@ def _move_page(request: Request, kind: str, status: int = 200,
         values.purpose = values.purpose or "transfer"
     done = _text(params, "done", 20)
     with new_uow(request, write=False) as uow:
-        posted = lookups.get_move(uow, int(done)) if done.isdigit() and status == 200 else None
+        posted = None
+        if done.isdigit() and status == 200:
+            try:
+                posted = lookups.get_move(uow, int(done))
+            except DomainError:  # an old link: no notice
+                posted = None
         return _page(request, f"inventory/{kind}.html", status=status, values=values,
                      posted=posted, places=lookups.location_choices(uow),
                      units=catalog.list_units(uow), purposes=labels.TRANSFER_PURPOSES,
