@@ -214,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--reuse", action="store_true",
+                        help="query a database an earlier run loaded (no load figures)")
     args = parser.parse_args(argv)
     data = args.data or ROOT / "var" / "bench" / f"w{args.scale}"
     url = args.database_url or f"sqlite:///{ROOT / 'var' / 'bench' / f'trace{args.scale}.db'}"
@@ -222,17 +224,20 @@ def main(argv: list[str] | None = None) -> int:
     env = {**os.environ, "MEDTRACE_DATABASE_URL": url, "MEDTRACE_LOG_FORMAT": "json"}
     medtrace = str(ROOT / ".venv/bin/medtrace")
 
-    fresh_database(url)
-    if run([medtrace, "db", "upgrade"], env).returncode:
-        raise SystemExit("medtrace db upgrade failed")
-    started = time.perf_counter()
-    loaded = run([medtrace, "trace", "import", "--quiet", str(data)], env)
-    load_s = time.perf_counter() - started
-    if loaded.returncode:
-        print(loaded.stderr[-2000:], file=sys.stderr)
-        raise SystemExit("medtrace trace import failed")
-    load = json.loads(loaded.stdout.strip().splitlines()[-1])
-    import_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    load: dict[str, Any] = {"total_rows": 0}
+    load_s, import_rss = 0.0, 0.0
+    if not args.reuse:
+        fresh_database(url)
+        if run([medtrace, "db", "upgrade"], env).returncode:
+            raise SystemExit("medtrace db upgrade failed")
+        started = time.perf_counter()
+        loaded = run([medtrace, "trace", "import", "--quiet", str(data)], env)
+        load_s = time.perf_counter() - started
+        if loaded.returncode:
+            print(loaded.stderr[-2000:], file=sys.stderr)
+            raise SystemExit("medtrace trace import failed")
+        load = json.loads(loaded.stdout.strip().splitlines()[-1])
+        import_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     names = Names(data)
     service = ServiceCalls(url)
@@ -244,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     result: dict[str, Any] = {
         "db": "postgresql" if url.startswith("postgres") else "sqlite",
         "scale": args.scale, "rows_loaded": load["total_rows"], "load_s": round(load_s, 1),
-        "load_rows_per_s": round(load["total_rows"] / load_s),
+        "load_rows_per_s": round(load["total_rows"] / load_s) if load_s else None,
         "service": timed_rounds(service, names, expected, args.repeat)}
     if not args.no_http:
         run([medtrace, "user", "create", BENCH_USER, "--password-stdin", "--admin"],
@@ -271,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
             ours = result["service"]
             result["ratio_to_baseline"] = {
                 "load_rows_per_s": ratio(baseline.get("load_rows_per_s", 0),
-                                         result["load_rows_per_s"]),
+                                         result["load_rows_per_s"] or 0),
                 "backward_median": ratio(ours["backward_ms"]["median"],
                                          baseline["backward_ms"]["median"]),
                 "forward_median": ratio(ours["forward_ms"]["median"],
