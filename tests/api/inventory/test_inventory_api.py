@@ -73,7 +73,12 @@ def test_a_wms_posts_moves_idempotently_and_gets_clear_refusals(client, db, wms)
     adjust = client.post("/api/v1/inventory/moves", headers=headers, json={
         "item_id": item, "quantity": "1", "from_location": "B1", "to_location": "SUP",
         "purpose": "adjustment", "lot_id": lot})
-    assert adjust.status_code == 422  # needs inventory.stock.adjust
+    assert adjust.status_code == 403  # needs inventory.stock.adjust
+    qa = _as(client, db, "qa.adjuster", [STOCK_VIEW, STOCK_MOVE, STOCK_ADJUST])
+    no_reason = client.post("/api/v1/inventory/moves", headers=qa, json={
+        "item_id": item, "quantity": "1", "from_location": "B1", "to_location": "SUP",
+        "purpose": "adjustment", "lot_id": lot})
+    assert no_reason.status_code == 422 and no_reason.json()["code"] == "MT-INV-MOVE-INVALID"
 
     assert client.get("/api/v1/inventory/reconcile", headers=headers).json() == {
         "differences": [], "ok": True}

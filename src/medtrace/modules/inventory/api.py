@@ -18,6 +18,7 @@ from medtrace.modules.inventory.permissions import (
     STOCK_VIEW,
 )
 from medtrace.platform.actor import Actor
+from medtrace.platform.auth.errors import Forbidden
 from medtrace.platform.auth.permissions import require
 from medtrace.platform.errors import ValidationFailed
 from medtrace.platform.web.deps import new_uow
@@ -102,7 +103,7 @@ def list_moves(request: Request, item_id: int | None = None, location: str | Non
 def post_move(request: Request, body: MoveWrite, actor: Actor = require(STOCK_MOVE)
               ) -> dict[str, Any]:
     if body.purpose == "adjustment" and not actor.can(STOCK_ADJUST):
-        raise ValidationFailed("adjustments need inventory.stock.adjust and a reason")
+        raise Forbidden(f"adjustments need {STOCK_ADJUST}")
     if body.at is not None and body.at.tzinfo is None:
         raise ValidationFailed("`at` needs its time zone",
                                errors=[{"field": "at", "message": "naive"}])

@@ -142,6 +142,8 @@ def post_move(uow: UnitOfWork, data: MoveIn) -> StockMove:
     if problem:
         raise MoveInvalid(f"{entered} {uom} is {base} {item.base_uom}: {problem}",
                           errors=[_problem("quantity", problem)])
+    if purpose.name == "adjustment":
+        _check_adjustment(uow, data)
     lot, unit = _things(uow, item, data, base)
     _check_issuable(uow, purpose, source, target, lot, unit)
     # The audit chain's lock first, then the balance rows: every writer takes them in this
@@ -167,6 +169,16 @@ def post_move(uow: UnitOfWork, data: MoveIn) -> StockMove:
     if thing is not None:
         _journal(uow, move, purpose, source, target, thing, item, data.partner_id)
     return move
+
+
+def _check_adjustment(uow: UnitOfWork, data: MoveIn) -> None:
+    """An adjustment changes stock without goods moving: only with a reason (a reason code, a
+    note, or the change reason of the request). Who may adjust is the caller's permission
+    check (``inventory.stock.adjust`` on the routes; a count's approver)."""
+    if not ((data.reason_code or "").strip() or (data.note or "").strip()
+            or uow.context.get("reason")):
+        raise MoveInvalid("an adjustment needs a reason",
+                          errors=[_problem("reason_code", "required")])
 
 
 def _things(uow: UnitOfWork, item: Any, data: MoveIn, base: Decimal) -> tuple[Any, Any]:
