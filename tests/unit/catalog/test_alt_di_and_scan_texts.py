@@ -8,8 +8,8 @@ import re
 import pytest
 
 from medtrace.modules.catalog import rules, scan
-from medtrace.modules.catalog.udi import MESSAGES, UdiError, parse_udi
-from medtrace.modules.catalog.udi.result import PARAMETER_WORDS
+from medtrace.standards.udi import MESSAGES, UdiError, parse_udi
+from medtrace.standards.udi.result import PARAMETER_WORDS
 from tests.unit.catalog.udi_support import hibc
 
 

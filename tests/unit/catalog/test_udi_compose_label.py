@@ -8,7 +8,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from medtrace.modules.catalog.udi import (
+from medtrace.standards.udi import (
     Composed,
     UdiComposeError,
     compose_gs1,

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from medtrace.modules.catalog.udi import parse_udi
+from medtrace.standards.udi import parse_udi
 from tests.unit.catalog.udi_support import GS, TODAY, codes, gs1_check
 
 GTIN = "09506000134352"

@@ -5,8 +5,8 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import medtrace.modules.catalog.udi as udi
-from medtrace.modules.catalog.udi import MESSAGES, compose_gs1, parse_udi
+import medtrace.standards.udi as udi
+from medtrace.standards.udi import MESSAGES, compose_gs1, parse_udi
 from tests.unit.catalog.udi_support import GS, TODAY, hibc
 
 KEYS = ["agency", "di", "gtin", "lot", "serial", "expiry", "production_date", "item", "errors"]

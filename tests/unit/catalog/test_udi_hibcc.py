@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from medtrace.modules.catalog.udi import parse_udi
+from medtrace.standards.udi import parse_udi
 from tests.unit.catalog.udi_support import TODAY, codes, hibc, hibc_secondary, mod43
 
 PRIMARY = "+A123BJC5D6E71G"  # LIC A123, PCN BJC5D6E7, U/M 1, check G (145 mod 43 = 16 = G)

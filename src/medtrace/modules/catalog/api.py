@@ -17,7 +17,7 @@ from medtrace.modules.catalog.schemas import (
     ScanIn,
     StatusChange,
 )
-from medtrace.modules.catalog.udi import render_label
+from medtrace.standards.udi import render_label
 from medtrace.platform.actor import Actor
 from medtrace.platform.auth.permissions import require
 from medtrace.platform.errors import ValidationFailed

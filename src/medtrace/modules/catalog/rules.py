@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from medtrace.modules.catalog.udi import parse_udi
+from medtrace.standards.udi import parse_udi
 from medtrace.platform.i18n import N_
 
 TRACKING_MODES = ("none", "lot", "serial", "lot_serial")

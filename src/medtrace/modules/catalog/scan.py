@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from medtrace.modules.catalog import rules, service
-from medtrace.modules.catalog.udi import UdiError, UdiResult, parse_udi
-from medtrace.modules.catalog.udi.gs1 import GS
+from medtrace.standards.udi import UdiError, UdiResult, parse_udi
+from medtrace.standards.udi.gs1 import GS
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.i18n import N_, translate
 

@@ -22,7 +22,7 @@ from medtrace.modules.catalog.errors import (
 )
 from medtrace.modules.catalog.models import Item, PackagingLevel, UnitConversion, UnitOfMeasure
 from medtrace.modules.catalog.schemas import ItemCreate, ItemWrite
-from medtrace.modules.catalog.udi import (
+from medtrace.standards.udi import (
     Composed,
     UdiComposeError,
     UdiResult,

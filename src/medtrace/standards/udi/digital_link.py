@@ -14,9 +14,9 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import unquote, urlsplit
 
-from medtrace.modules.catalog.udi.ai_table import DIGITS, ai_table
-from medtrace.modules.catalog.udi.gs1 import Element, gs1_result
-from medtrace.modules.catalog.udi.result import UdiError, UdiResult, udi_error
+from medtrace.standards.udi.ai_table import DIGITS, ai_table
+from medtrace.standards.udi.gs1 import Element, gs1_result
+from medtrace.standards.udi.result import UdiError, UdiResult, udi_error
 
 _ALIASES = {
     "gtin": "01",

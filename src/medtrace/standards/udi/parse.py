@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from medtrace.modules.catalog.udi.ai_table import DIGITS
-from medtrace.modules.catalog.udi.dates import utc_today
-from medtrace.modules.catalog.udi.digital_link import is_digital_link, parse_digital_link
-from medtrace.modules.catalog.udi.gs1 import (
+from medtrace.standards.udi.ai_table import DIGITS
+from medtrace.standards.udi.dates import utc_today
+from medtrace.standards.udi.digital_link import is_digital_link, parse_digital_link
+from medtrace.standards.udi.gs1 import (
     GS,
     Element,
     bare_gtin,
@@ -16,9 +16,9 @@ from medtrace.modules.catalog.udi.gs1 import (
     split_element_string,
     split_hri,
 )
-from medtrace.modules.catalog.udi.hibcc import parse_hibcc
-from medtrace.modules.catalog.udi.isbt128 import parse_isbt128
-from medtrace.modules.catalog.udi.result import UdiResult, udi_error
+from medtrace.standards.udi.hibcc import parse_hibcc
+from medtrace.standards.udi.isbt128 import parse_isbt128
+from medtrace.standards.udi.result import UdiResult, udi_error
 
 # ISO/IEC 15424 symbology identifier: "]" + symbology letter + modifier character.
 _SYMBOLOGY = re.compile(r"\][A-Za-z][0-9A-Za-z]")

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from medtrace.modules.catalog.udi.ai_table import (
+from medtrace.standards.udi.ai_table import (
     DIGITS,
     ai_table,
     check_digit_ok,
@@ -18,7 +18,7 @@ from medtrace.modules.catalog.udi.ai_table import (
     pattern_matches,
     unknown_ai_text,
 )
-from medtrace.modules.catalog.udi.result import UdiError, UdiResult, udi_error
+from medtrace.standards.udi.result import UdiError, UdiResult, udi_error
 
 GS = "\x1d"
 GS1_SYMBOLOGIES = frozenset({"]C1", "]d2", "]Q3", "]e0", "]e1", "]e2", "]J1"})

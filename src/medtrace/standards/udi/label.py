@@ -15,9 +15,9 @@ from xml.sax.saxutils import escape
 import zxingcpp
 from PIL import Image, ImageDraw, ImageFont
 
-from medtrace.modules.catalog.udi.compose import Composed, UdiComposeError
-from medtrace.modules.catalog.udi.gs1 import split_element_string
-from medtrace.modules.catalog.udi.result import udi_error
+from medtrace.standards.udi.compose import Composed, UdiComposeError
+from medtrace.standards.udi.gs1 import split_element_string
+from medtrace.standards.udi.result import udi_error
 
 MODULE = 8  # pixels (SVG user units) per module
 QUIET = 2  # quiet zone, in modules

@@ -31,8 +31,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from medtrace.modules.catalog.udi import dates
-from medtrace.modules.catalog.udi.result import UdiError, UdiResult, udi_error
+from medtrace.standards.udi import dates
+from medtrace.standards.udi.result import UdiError, UdiResult, udi_error
 
 _UPPER_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _DIGITS = frozenset("0123456789")

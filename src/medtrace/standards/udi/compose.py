@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from medtrace.modules.catalog.udi import dates
-from medtrace.modules.catalog.udi.ai_table import DIGITS, check_element
-from medtrace.modules.catalog.udi.gs1 import element_string, hri
-from medtrace.modules.catalog.udi.result import UdiError, udi_error
+from medtrace.standards.udi import dates
+from medtrace.standards.udi.ai_table import DIGITS, check_element
+from medtrace.standards.udi.gs1 import element_string, hri
+from medtrace.standards.udi.result import UdiError, udi_error
 
 
 class UdiComposeError(ValueError):

@@ -24,8 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from medtrace.modules.catalog.udi import dates
-from medtrace.modules.catalog.udi.result import UdiError, UdiResult, udi_error
+from medtrace.standards.udi import dates
+from medtrace.standards.udi.result import UdiError, UdiResult, udi_error
 
 HIBC_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-. $/+%"
 _VALUE = {char: index for index, char in enumerate(HIBC_CHARS)}

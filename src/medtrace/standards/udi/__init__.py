@@ -108,10 +108,10 @@ words that can appear as parameter values are listed in ``result.PARAMETER_WORDS
 ``UDI-LABEL-FAILED``.
 """
 
-from medtrace.modules.catalog.udi.compose import Composed, UdiComposeError, compose_gs1
-from medtrace.modules.catalog.udi.label import render_label
-from medtrace.modules.catalog.udi.parse import GS_SUBSTITUTES, parse_udi
-from medtrace.modules.catalog.udi.result import (
+from medtrace.standards.udi.compose import Composed, UdiComposeError, compose_gs1
+from medtrace.standards.udi.label import render_label
+from medtrace.standards.udi.parse import GS_SUBSTITUTES, parse_udi
+from medtrace.standards.udi.result import (
     MESSAGES,
     POSITION_TEMPLATE,
     UdiError,

@@ -16,8 +16,8 @@ from typing import Any
 
 from biip.checksums import gs1_standard_check_digit
 
-from medtrace.modules.catalog.udi import dates
-from medtrace.modules.catalog.udi.result import UdiError, udi_error
+from medtrace.standards.udi import dates
+from medtrace.standards.udi.result import UdiError, udi_error
 
 CSET82 = frozenset(
     "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
@@ -98,7 +98,7 @@ def _spec(entry: dict[str, Any]) -> AiSpec:
 @cache
 def ai_table() -> Mapping[str, AiSpec]:
     """All AIs of the packaged table, by AI."""
-    source = resources.files("medtrace.modules.catalog.udi") / "data" / "gs1-ai-table.json"
+    source = resources.files("medtrace.standards.udi") / "data" / "gs1-ai-table.json"
     document = json.loads(source.read_text(encoding="utf-8"))
     return {entry["ai"]: _spec(entry) for entry in document["applicationIdentifiers"]}
 
