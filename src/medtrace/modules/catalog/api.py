@@ -17,11 +17,11 @@ from medtrace.modules.catalog.schemas import (
     ScanIn,
     StatusChange,
 )
-from medtrace.standards.udi import render_label
 from medtrace.platform.actor import Actor
 from medtrace.platform.auth.permissions import require
 from medtrace.platform.errors import ValidationFailed
 from medtrace.platform.web.deps import new_uow
+from medtrace.standards.udi import render_label
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from medtrace.standards.udi import parse_udi
 from medtrace.platform.i18n import N_
+from medtrace.standards.udi import parse_udi
 
 TRACKING_MODES = ("none", "lot", "serial", "lot_serial")
 CLASSES_CN = ("I", "II", "III")

@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from medtrace.modules.catalog import rules, service
-from medtrace.standards.udi import UdiError, UdiResult, parse_udi
-from medtrace.standards.udi.gs1 import GS
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.i18n import N_, translate
+from medtrace.standards.udi import UdiError, UdiResult, parse_udi
+from medtrace.standards.udi.gs1 import GS
 
 UDI_MESSAGES: dict[str, str] = {
     "UDI-EMPTY": N_("The scanned code is empty."),

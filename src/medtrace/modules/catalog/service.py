@@ -22,6 +22,9 @@ from medtrace.modules.catalog.errors import (
 )
 from medtrace.modules.catalog.models import Item, PackagingLevel, UnitConversion, UnitOfMeasure
 from medtrace.modules.catalog.schemas import ItemCreate, ItemWrite
+from medtrace.platform import customfields
+from medtrace.platform.db.uow import UnitOfWork
+from medtrace.platform.i18n import N_
 from medtrace.standards.udi import (
     Composed,
     UdiComposeError,
@@ -29,9 +32,6 @@ from medtrace.standards.udi import (
     compose_gs1,
     parse_udi,
 )
-from medtrace.platform import customfields
-from medtrace.platform.db.uow import UnitOfWork
-from medtrace.platform.i18n import N_
 
 ENTITY = "catalog.item"
 customfields.register_entity(ENTITY, N_("Items"))
