@@ -112,8 +112,8 @@ def db(engine: Engine) -> Iterator[Database]:
 
 def _forget_cached_master_data() -> None:
     """Ids are reused after the rollback: per-process caches of codes must not outlive it."""
-    from medtrace.modules.catalog.lookups import forget_item
-    from medtrace.modules.partners.lookups import forget_partners
+    from medtrace.modules.catalog.queries import forget_item
+    from medtrace.modules.partners.queries import forget_partners
 
     forget_item()
     forget_partners()

@@ -18,15 +18,15 @@ from medtrace import models as _models  # noqa: F401  (every mapper, before any 
 from medtrace.modules.catalog import api as catalog_api
 from medtrace.modules.catalog import web as catalog_web
 from medtrace.modules.inventory import api as inventory_api
-from medtrace.modules.inventory import counts_api as inventory_counts_api
 from medtrace.modules.inventory import demo as _inventory_demo  # noqa: F401  (demo data step)
 from medtrace.modules.inventory import web as inventory_web
+from medtrace.modules.inventory.counts import api as inventory_counts_api
 from medtrace.modules.partners import api as partners_api
 from medtrace.modules.partners import demo as _partners_demo  # noqa: F401  (demo data step)
 from medtrace.modules.partners import web as partners_web
 from medtrace.modules.traceability import api as traceability_api
-from medtrace.modules.traceability import epcis_api as traceability_epcis_api
 from medtrace.modules.traceability import web as traceability_web
+from medtrace.modules.traceability.epcis import api as traceability_epcis_api
 from medtrace.platform import i18n
 from medtrace.platform.audit import routes as audit_routes
 from medtrace.platform.auth import admin_web as auth_admin_web

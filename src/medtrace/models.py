@@ -5,7 +5,6 @@ Alembic's env.py and the schema-drift test read ``metadata`` from here. A new mo
 """
 
 from medtrace.modules.catalog import models as _catalog_models  # noqa: F401
-from medtrace.modules.inventory import count_models as _inventory_counts  # noqa: F401
 from medtrace.modules.inventory import models as _inventory_models  # noqa: F401
 from medtrace.modules.partners import models as _partners_models  # noqa: F401
 from medtrace.modules.traceability import models as _traceability_models  # noqa: F401

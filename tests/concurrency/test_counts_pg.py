@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from medtrace.modules import catalog, inventory, traceability
 from medtrace.modules.catalog import ItemCreate
-from medtrace.modules.inventory import MoveIn, counts, queries
-from medtrace.modules.inventory.count_models import CountLine
-from medtrace.modules.inventory.counts import CountEntry
+from medtrace.modules.inventory import MoveIn, queries
+from medtrace.modules.inventory.counts import service as counts
+from medtrace.modules.inventory.counts.models import CountLine
+from medtrace.modules.inventory.counts.service import CountEntry
 from medtrace.modules.inventory.models import Balance, StockMove
 from medtrace.platform.actor import Actor
 from medtrace.platform.db import migrate

@@ -13,8 +13,8 @@ import pytest
 
 from medtrace.modules import catalog
 from medtrace.modules.catalog import ItemCreate
-from medtrace.modules.traceability import epcis
-from medtrace.modules.traceability import epcis_ids as ids
+from medtrace.modules.traceability.epcis import queries as epcis
+from medtrace.modules.traceability.epcis import rules as ids
 from medtrace.platform.db.session import Database
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.settings import Settings

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import event
 
 import medtrace.settings as settings_module
-from medtrace.modules.traceability import epcis_ids as ids
+from medtrace.modules.traceability.epcis import rules as ids
 from medtrace.modules.traceability.permissions import EPCIS_CAPTURE, TRACE_VIEW
 from tests.factories import epcis as ex
 from tests.factories.auth import api_token, make_user

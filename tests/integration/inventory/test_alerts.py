@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from medtrace.modules.inventory import alerts, count_errors
+from medtrace.modules.inventory.alerts import queries as alerts
+from medtrace.modules.inventory.counts import errors as count_errors
 from medtrace.platform.db.uow import UnitOfWork
 from tests.factories.stock import make_store, move, receive
 

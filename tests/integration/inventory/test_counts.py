@@ -11,8 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from medtrace.modules import inventory, traceability
-from medtrace.modules.inventory import count_errors, counts, queries
-from medtrace.modules.inventory.counts import CountEntry
+from medtrace.modules.inventory import queries
+from medtrace.modules.inventory.counts import errors as count_errors
+from medtrace.modules.inventory.counts import service as counts
+from medtrace.modules.inventory.counts.service import CountEntry
 from medtrace.modules.inventory.models import Balance, StockMove
 from medtrace.platform.actor import Actor
 from medtrace.platform.audit.models import AuditEntry

@@ -13,8 +13,10 @@ import pytest
 from sqlalchemy import func, select
 
 from medtrace.modules import traceability as tr
-from medtrace.modules.traceability import Part, Party, epcis, epcis_capture
-from medtrace.modules.traceability import epcis_ids as ids
+from medtrace.modules.traceability import Part, Party
+from medtrace.modules.traceability.epcis import queries as epcis
+from medtrace.modules.traceability.epcis import rules as ids
+from medtrace.modules.traceability.epcis import service as epcis_capture
 from medtrace.modules.traceability.errors import EpcisSchemaUnavailable, EventInvalid
 from medtrace.modules.traceability.models import Edge, Event, TraceObject
 from medtrace.platform.db.uow import UnitOfWork

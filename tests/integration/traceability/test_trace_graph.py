@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from medtrace.modules import traceability as tr
-from medtrace.modules.traceability import graph
+from medtrace.modules.traceability.web import graph
 from medtrace.platform.db.uow import UnitOfWork
 from tests.factories.trace import lot, make_item, sscc, unit
 

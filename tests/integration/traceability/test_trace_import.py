@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from medtrace.modules import traceability as tr
-from medtrace.modules.traceability.bulk import TraceImport
+from medtrace.modules.traceability.bulk.service import TraceImport
 from medtrace.modules.traceability.errors import ImportRowInvalid
 from medtrace.modules.traceability.models import Edge, ImportRun, TraceObject
 from medtrace.platform.db.uow import UnitOfWork

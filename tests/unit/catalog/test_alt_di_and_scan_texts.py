@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from medtrace.modules.catalog import rules, scan
+from medtrace.modules.catalog import rules
+from medtrace.modules.catalog.web import scan
 from medtrace.standards.udi import MESSAGES, UdiError, parse_udi
 from medtrace.standards.udi.result import PARAMETER_WORDS
 from tests.unit.catalog.udi_support import hibc

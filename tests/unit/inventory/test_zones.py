@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from medtrace.modules.inventory.zones import Zone, parse_zone, storage_fits
+from medtrace.modules.inventory.rules import Zone, parse_zone, storage_fits
 
 D = Decimal
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from medtrace.modules.traceability import epcis_ids as ids
+from medtrace.modules.traceability.epcis import rules as ids
 
 GTIN = "10614141073464"  # urn:epc:id:sgtin:0614141.107346.*
 SSCC = "106141412345678908"  # urn:epc:id:sscc:0614141.1234567890

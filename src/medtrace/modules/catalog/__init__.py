@@ -12,7 +12,7 @@ from medtrace.modules.catalog.errors import (
     StatusChangeRefused,
     UnknownUnit,
 )
-from medtrace.modules.catalog.lookups import gtins_by_item, item_ids_by_code, item_refs
+from medtrace.modules.catalog.queries import gtins_by_item, item_ids_by_code, item_refs
 from medtrace.modules.catalog.rules import (
     CLASSES_CN,
     gs1_check_digit,

@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import String, cast, func, or_, select
 
-from medtrace.modules.catalog import lookups, rules
+from medtrace.modules.catalog import queries as lookups
+from medtrace.modules.catalog import rules
 from medtrace.modules.catalog.errors import (
     AltDiInvalid,
     AltDiTaken,

@@ -7,7 +7,8 @@ import json
 
 import typer
 
-from medtrace.modules.inventory import alerts, queries
+from medtrace.modules.inventory import queries
+from medtrace.modules.inventory.alerts import queries as alerts
 from medtrace.platform.db.session import Database
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.settings import get_settings

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from medtrace.platform.audit import Audited
 from medtrace.platform.db.base import Base, utcnow
+from medtrace.platform.i18n import N_, translate
 
 
 class Location(Audited, Base):
@@ -102,3 +103,94 @@ class Balance(Base):
     thing_key: Mapped[int] = mapped_column(Integer, default=0)
     quantity: Mapped[Decimal] = mapped_column()
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+
+# -------------------- formerly labels.py --------------------
+# What the inventory pages and exports call things, as translatable msgids: location kinds,
+# stock statuses, roles of virtual locations, move purposes, why stock may not be issued,
+# adjustment reasons, and the service's field messages.
+
+KINDS = {"site": N_("site"), "warehouse": N_("warehouse"), "zone": N_("zone"),
+         "bin": N_("bin"), "virtual": N_("virtual")}
+STOCK_STATUSES = {"quarantine": N_("quarantine"), "available": N_("available"),
+                  "rejected": N_("rejected goods"), "returns": N_("returns"), "hold": N_("on hold")}
+ROLES = {"supplier": N_("supplier"), "customer": N_("customer"),
+         "production": N_("production"), "scrap": N_("scrap"),
+         "adjustment": N_("adjustment"), "transit": N_("transit")}
+PURPOSES = {"receipt": N_("receipt"), "transfer": N_("transfer"),
+            "quarantine": N_("to quarantine or hold"), "release": N_("release"),
+            "issue": N_("issue to production"), "ship": N_("shipment"),
+            "return_to_supplier": N_("return to supplier"),
+            "customer_return": N_("customer return"), "scrap": N_("scrap"),
+            "adjustment": N_("adjustment"), "reversal": N_("reversal")}
+#: the purposes the transfer form offers
+TRANSFER_PURPOSES = ("transfer", "quarantine", "release")
+LOT_STATUSES = {"quarantine": N_("quarantine"), "released": N_("released"),
+                "rejected": N_("rejected (nonconforming)"), "on_hold": N_("on hold"),
+                "recalled": N_("recalled")}
+#: ``rules.not_issuable_reason`` answers
+NOT_ISSUABLE = {"recalled": N_("the lot is recalled"), "rejected": N_("the lot is rejected"),
+                "on_hold": N_("the lot is on hold"),
+                "quarantine": N_("the lot is in quarantine (not released)"),
+                "expired": N_("expired"),
+                "location quarantine": N_("in a quarantine area"),
+                "location rejected": N_("in a rejected-goods area"),
+                "location returns": N_("in a returns area"),
+                "location hold": N_("in a hold area")}
+ADJUST_REASONS = {"count_difference": N_("count difference"), "damaged": N_("damaged"),
+                  "found": N_("found"), "lost": N_("lost"),
+                  "data_correction": N_("data correction"), "other": N_("other")}
+#: the service's per-field messages (``errors[].message``), in words a user understands
+FIELD_MESSAGES = {
+    "same as from": N_("the same as the source location"),
+    "virtual on both sides": N_("one side must be a warehouse, zone or bin"),
+    "> 0": N_("must be more than zero"),
+    "not exact": N_("not a number"),
+    "required": N_("required"),
+    "other item": N_("belongs to another item"),
+    "1 for a serial unit": N_("a serial unit moves as one piece"),
+    "in another place": N_("this serial is at another location"),
+    "already here": N_("this serial is already here"),
+    "unknown": N_("unknown"),
+    "taken": N_("this code is taken"),
+    "1 to 40 characters": N_("1 to 40 characters"),
+    "a virtual location has a role": N_("a virtual location needs a role"),
+    "only virtual locations have a role": N_("only virtual locations have a role"),
+    "no such item": N_("no such item"),
+    "no such lot": N_("no such lot of this item"),
+    "no such serial": N_("no such serial number of this item"),
+    "no such location": N_("no such location"),
+    "give the item": N_("give the item first"),
+    "no adjustment location": N_("no virtual adjustment location is set up"),
+}
+
+
+def label(table: dict[str, str], key: str | None, locale: str) -> str:
+    """The translated label of ``key`` (the key itself when it has none; "—" for nothing)."""
+    if not key:
+        return "—"
+    text = table.get(key)
+    return translate(text, locale) if text else key
+
+
+def not_issuable(reason: str | None, locale: str) -> str:
+    if not reason:
+        return ""
+    if reason.startswith("less than "):  # FEFO: "less than N days left"
+        days = reason.split()[2]
+        return translate(N_("less than %(days)s days of shelf life left"), locale, days=days)
+    return label(NOT_ISSUABLE, reason, locale)
+
+
+def field_message(message: str, locale: str) -> str:
+    known = FIELD_MESSAGES.get(message)
+    if known:
+        return translate(known, locale)
+    if message.startswith("a ") and " cannot be inside a " in message:
+        return translate(N_("a location of this kind cannot be inside that parent"), locale)
+    if message.endswith("belongs to a warehouse"):
+        return translate(N_("a zone or bin belongs to a warehouse"), locale)
+    if message.startswith("a fraction of a ") or "decimal places" in message:
+        return translate(N_("not a whole number of the base unit"), locale)
+    return message

@@ -10,7 +10,7 @@ from medtrace.modules.partners.errors import (
     PartnerNotFound,
     PartnerNotQualified,
 )
-from medtrace.modules.partners.lookups import partner_codes, partner_ids_by_code
+from medtrace.modules.partners.queries import partner_codes, partner_ids_by_code
 from medtrace.modules.partners.schemas import PartnerCreate, PartnerPage, PartnerRead, PartnerWrite
 from medtrace.modules.partners.service import (
     ENTITY,

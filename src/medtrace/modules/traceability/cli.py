@@ -13,8 +13,8 @@ from typing import Any
 import typer
 
 from medtrace.modules.traceability import queries
-from medtrace.modules.traceability.bulk import TraceImport
-from medtrace.modules.traceability.bulk_support import Progress
+from medtrace.modules.traceability.bulk.rules import Progress
+from medtrace.modules.traceability.bulk.service import TraceImport
 from medtrace.platform.actor import Actor
 from medtrace.platform.db.session import Database
 from medtrace.platform.db.uow import UnitOfWork

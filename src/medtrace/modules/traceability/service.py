@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select, text, update
 
 from medtrace.modules import catalog
-from medtrace.modules.traceability import numbers, rules
+from medtrace.modules.traceability import rules
 from medtrace.modules.traceability.errors import (
     EdgeAlreadyReversed,
     EventInvalid,
@@ -34,10 +34,11 @@ from medtrace.modules.traceability.models import (
     TraceObject,
 )
 from medtrace.modules.traceability.queries import CYCLE_SQL
-from medtrace.platform import esign
+from medtrace.platform import esign, numbering
 from medtrace.platform.actor import SYSTEM, Actor
 from medtrace.platform.db.base import to_quantity
 from medtrace.platform.db.uow import UnitOfWork
+from medtrace.platform.i18n import N_
 
 
 def _problem(field_name: str, message: str) -> dict[str, str]:
@@ -91,8 +92,8 @@ def create_lot(uow: UnitOfWork, *, item_id: int, number: str | None = None,
                quantity: Decimal | str | None = None, uom: str | None = None,
                status: str = rules.QUARANTINE, origin: str = "created") -> TraceObject:
     item = _item_for(uow, item_id, lot=True)
-    if number is None:  # none entered: the item's numbering rule issues it (numbers.py)
-        number = numbers.next_lot_number(uow, item.id)
+    if number is None:  # none entered: the item's numbering rule issues it (below)
+        number = next_lot_number(uow, item.id)
     number = _check_number(number, "number")
     if manufacture_date and expiry_date and expiry_date < manufacture_date:
         raise TraceInvalid("the expiry date is before the manufacture date",
@@ -121,8 +122,8 @@ def create_unit(uow: UnitOfWork, *, item_id: int, serial: str | None = None,
                 lot_id: int | None = None,
                 status: str = rules.QUARANTINE, origin: str = "created") -> TraceObject:
     item = _item_for(uow, item_id, lot=False)
-    if serial is None:  # none entered: the item's numbering rule issues it (numbers.py)
-        serial = numbers.next_serial(uow, item.id)
+    if serial is None:  # none entered: the item's numbering rule issues it (below)
+        serial = next_serial(uow, item.id)
     serial = _check_number(serial, "serial")
     lot = None
     if lot_id is not None:
@@ -448,3 +449,37 @@ __all__ = [
     "create_unit", "find", "get_object", "get_object_or_raise", "link", "record_event",
     "reverse_link", "would_cycle",
 ]
+
+
+
+# -------------------- formerly numbers.py --------------------
+# Lot numbers and serials issued by the platform's numbering rules, when none is entered: the
+# item's own rule (scope ``traceability.lot:item:<id>`` / ``traceability.serial:item:<id>``),
+# else the default rule of the kind (``traceability.lot`` / ``traceability.serial``). A number
+# the item already uses (entered by hand earlier) is passed over.
+
+LOT_NUMBERS, SERIAL_NUMBERS = "traceability.lot", "traceability.serial"
+numbering.register_kind(LOT_NUMBERS, N_("Lot numbers"))
+numbering.register_kind(SERIAL_NUMBERS, N_("Serial numbers"))
+
+
+def item_scope(kind: str, item_id: int) -> str:
+    """The scope of one item's rule: ``traceability.lot:item:42``."""
+    return f"{kind}:item:{item_id}"
+
+
+def _next(uow: UnitOfWork, kind: str, thing: str, item_id: int) -> str:
+    def taken(number: str) -> bool:
+        return uow.session.scalar(select(TraceObject.id).where(
+            TraceObject.kind == thing, TraceObject.item_id == item_id,
+            TraceObject.code == number).limit(1)) is not None
+
+    return numbering.next_number(uow, item_scope(kind, item_id), fallback=kind, skip=taken)
+
+
+def next_lot_number(uow: UnitOfWork, item_id: int) -> str:
+    return _next(uow, LOT_NUMBERS, "lot", item_id)
+
+
+def next_serial(uow: UnitOfWork, item_id: int) -> str:
+    return _next(uow, SERIAL_NUMBERS, "unit", item_id)

@@ -26,8 +26,8 @@ from typing import Any
 from sqlalchemy import bindparam, select
 
 from medtrace.modules import catalog, partners
-from medtrace.modules.traceability import epcis_ids as ids
 from medtrace.modules.traceability import queries
+from medtrace.modules.traceability.epcis import rules as ids
 from medtrace.modules.traceability.errors import EpcisSchemaUnavailable, TraceInvalid
 from medtrace.modules.traceability.models import Event, EventObject, TraceObject
 from medtrace.platform.db.uow import UnitOfWork

@@ -12,9 +12,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from medtrace.modules.catalog import forms, rules, scan, service
+from medtrace.modules.catalog import rules, service
 from medtrace.modules.catalog.permissions import ITEM_EDIT, ITEM_STATUS, ITEM_VIEW
 from medtrace.modules.catalog.schemas import ItemCreate, ItemUpdate, ScanIn
+from medtrace.modules.catalog.web import forms, scan
 from medtrace.platform import customfields
 from medtrace.platform.actor import Actor
 from medtrace.platform.audit import history_for

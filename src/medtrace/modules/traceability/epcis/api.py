@@ -9,7 +9,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import JSONResponse
 
-from medtrace.modules.traceability import epcis, epcis_capture
+from medtrace.modules.traceability.epcis import queries as epcis
+from medtrace.modules.traceability.epcis import service as epcis_capture
 from medtrace.modules.traceability.permissions import EPCIS_CAPTURE, TRACE_VIEW
 from medtrace.platform.actor import Actor
 from medtrace.platform.auth.permissions import require

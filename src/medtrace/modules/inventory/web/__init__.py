@@ -16,7 +16,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from medtrace.modules import catalog
-from medtrace.modules.inventory import forms, labels, lookups, queries, rules, service
+from medtrace.modules.inventory import models as labels
+from medtrace.modules.inventory import queries, rules, service
+from medtrace.modules.inventory import queries as lookups
 from medtrace.modules.inventory.errors import (
     InsufficientStock,
     LocationInvalid,
@@ -29,6 +31,7 @@ from medtrace.modules.inventory.permissions import (
     STOCK_MOVE,
     STOCK_VIEW,
 )
+from medtrace.modules.inventory.web import forms
 from medtrace.platform.actor import Actor
 from medtrace.platform.auth.permissions import require
 from medtrace.platform.customfields import export

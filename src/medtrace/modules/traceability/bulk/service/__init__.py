@@ -25,8 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from medtrace.modules import catalog, partners
 from medtrace.modules.traceability import rules
-from medtrace.modules.traceability.bulk_links import LinkLoader
-from medtrace.modules.traceability.bulk_support import (
+from medtrace.modules.traceability.bulk.rules import (
     Progress,
     RowError,
     check_number,
@@ -38,6 +37,7 @@ from medtrace.modules.traceability.bulk_support import (
     sha256_of,
     utc_text,
 )
+from medtrace.modules.traceability.bulk.service.links import LinkLoader
 from medtrace.modules.traceability.errors import ImportRowInvalid
 from medtrace.modules.traceability.models import (
     Edge,

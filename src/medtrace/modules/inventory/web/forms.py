@@ -10,7 +10,9 @@ from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
-from medtrace.modules.inventory import labels, lookups, queries, service
+from medtrace.modules.inventory import models as labels
+from medtrace.modules.inventory import queries, service
+from medtrace.modules.inventory import queries as lookups
 from medtrace.modules.inventory.errors import MoveInvalid
 from medtrace.modules.inventory.models import StockMove
 from medtrace.platform.db.uow import UnitOfWork

@@ -12,7 +12,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from medtrace.modules.traceability import labels, pdf
+from medtrace.modules.traceability.web import labels, pdf
 from medtrace.platform.customfields.export import FORMATS, to_csv, to_xlsx
 from medtrace.platform.i18n import N_, translate
 

@@ -28,15 +28,16 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from medtrace.modules import catalog, traceability
-from medtrace.modules.inventory import count_rules, queries, rules, service
-from medtrace.modules.inventory.count_errors import (
+from medtrace.modules.inventory import queries, rules, service
+from medtrace.modules.inventory.counts import rules as count_rules
+from medtrace.modules.inventory.counts.errors import (
     CountApprovalRefused,
     CountIncomplete,
     CountInvalid,
     CountSheetNotFound,
     CountStatusRefused,
 )
-from medtrace.modules.inventory.count_models import CountLine, CountSheet
+from medtrace.modules.inventory.counts.models import CountLine, CountSheet
 from medtrace.modules.inventory.errors import LocationNotFound
 from medtrace.modules.inventory.models import Balance, Location, StockMove
 from medtrace.modules.inventory.permissions import COUNT_MANAGE, COUNT_PERFORM, STOCK_ADJUST

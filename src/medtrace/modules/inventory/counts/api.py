@@ -9,7 +9,9 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from medtrace.modules.inventory import alerts, counts, service
+from medtrace.modules.inventory import service
+from medtrace.modules.inventory.alerts import queries as alerts
+from medtrace.modules.inventory.counts import service as counts
 from medtrace.modules.inventory.permissions import (
     COUNT_MANAGE,
     COUNT_PERFORM,

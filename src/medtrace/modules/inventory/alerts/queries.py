@@ -22,9 +22,10 @@ from typing import Any
 from sqlalchemy import select
 
 from medtrace.modules import catalog
-from medtrace.modules.inventory import queries, rules, service, zones
-from medtrace.modules.inventory.count_errors import MinStockInvalid
-from medtrace.modules.inventory.count_models import MinStock
+from medtrace.modules.inventory import queries, rules, service
+from medtrace.modules.inventory import rules as zones
+from medtrace.modules.inventory.counts.errors import MinStockInvalid
+from medtrace.modules.inventory.counts.models import MinStock
 from medtrace.modules.inventory.models import Balance, Location
 from medtrace.platform.db.base import to_quantity
 from medtrace.platform.db.uow import UnitOfWork

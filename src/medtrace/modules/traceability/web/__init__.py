@@ -14,10 +14,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from medtrace.modules import catalog, partners
-from medtrace.modules.traceability import exports, graph, labels, queries, rules
+from medtrace.modules.traceability import queries, rules
 from medtrace.modules.traceability.errors import TraceCodeAmbiguous, TraceInvalid
 from medtrace.modules.traceability.models import TraceObject
 from medtrace.modules.traceability.permissions import TRACE_VIEW
+from medtrace.modules.traceability.web import exports, graph, labels
 from medtrace.platform.actor import Actor
 from medtrace.platform.auth.permissions import require
 from medtrace.platform.db.uow import UnitOfWork

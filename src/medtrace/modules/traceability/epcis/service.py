@@ -23,8 +23,9 @@ from typing import Any
 from sqlalchemy import bindparam, select
 
 from medtrace.modules import catalog, partners
-from medtrace.modules.traceability import epcis, rules, service
-from medtrace.modules.traceability import epcis_ids as ids
+from medtrace.modules.traceability import rules, service
+from medtrace.modules.traceability.epcis import queries as epcis
+from medtrace.modules.traceability.epcis import rules as ids
 from medtrace.modules.traceability.errors import EventInvalid
 from medtrace.modules.traceability.models import Edge, Event, TraceObject
 from medtrace.modules.traceability.service import Part, Party

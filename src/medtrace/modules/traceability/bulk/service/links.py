@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, text
 
 from medtrace.modules.traceability import rules
-from medtrace.modules.traceability.bulk_support import (
+from medtrace.modules.traceability.bulk.rules import (
     RowError,
     micro_units,
     parse_qty,
@@ -22,7 +22,7 @@ from medtrace.modules.traceability.bulk_support import (
 from medtrace.modules.traceability.queries import CYCLE_SQL
 
 if TYPE_CHECKING:  # pragma: no cover
-    from medtrace.modules.traceability.bulk import TraceImport
+    from medtrace.modules.traceability.bulk.service import TraceImport
 
 KIND_CODES = {"lot": 1, "unit": 2, "container": 3}
 EDGE_OBJECT_KINDS = {"lot": "lot", "unit": "unit", "sscc": "container", "container": "container"}
