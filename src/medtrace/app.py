@@ -13,43 +13,18 @@ from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from medtrace import __version__
-from medtrace import models as _models  # noqa: F401  (every mapper, before any query)
-from medtrace.modules.catalog import api as catalog_api
-from medtrace.modules.catalog import web as catalog_web
-from medtrace.modules.inventory import api as inventory_api
-from medtrace.modules.inventory import demo as _inventory_demo  # noqa: F401  (demo data step)
-from medtrace.modules.inventory import web as inventory_web
-from medtrace.modules.inventory.counts import api as inventory_counts_api
-from medtrace.modules.partners import api as partners_api
-from medtrace.modules.partners import demo as _partners_demo  # noqa: F401  (demo data step)
-from medtrace.modules.partners import web as partners_web
-from medtrace.modules.traceability import api as traceability_api
-from medtrace.modules.traceability import web as traceability_web
-from medtrace.modules.traceability.epcis import api as traceability_epcis_api
+from medtrace import __version__, registry
 from medtrace.platform import i18n
-from medtrace.platform.audit import routes as audit_routes
-from medtrace.platform.auth import admin_web as auth_admin_web
-from medtrace.platform.auth import api as auth_api
-from medtrace.platform.auth import dashboard as _auth_dashboard  # noqa: F401
-from medtrace.platform.auth import demo as _auth_demo  # noqa: F401  (registers demo users)
-from medtrace.platform.auth import web as auth_web
 from medtrace.platform.auth.errors import PasswordExpired, SessionExpired, Unauthenticated
 from medtrace.platform.auth.resolve import resolve_actor
-from medtrace.platform.customfields import api as customfields_api
-from medtrace.platform.customfields import web as customfields_web
 from medtrace.platform.db.session import Database
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.errors import DomainError
-from medtrace.platform.esign import api as esign_api
 from medtrace.platform.idempotency.middleware import IdempotencyMiddleware
-from medtrace.platform.numbering import api as numbering_api
-from medtrace.platform.numbering import web as numbering_web
-from medtrace.platform.observability import routes as ops_routes
 from medtrace.platform.observability.logging import configure_logging
 from medtrace.platform.observability.metrics import Metrics
 from medtrace.platform.policy import COMPANY_NAME_EN, COMPANY_NAME_ZH, get_setting
-from medtrace.platform.web import api_docs, pages
+from medtrace.platform.web import api_docs
 from medtrace.platform.web.middleware import RequestContextMiddleware
 from medtrace.platform.web.problems import install_problem_handlers
 from medtrace.platform.web.templating import STATIC_DIR, make_templates, render
@@ -75,6 +50,8 @@ def _company_provider(app: FastAPI) -> Any:
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    registry.import_models()  # every mapper, before any query
+    registry.register_menus_and_tiles()
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
     db = db or Database.from_url(
@@ -121,30 +98,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         on_error=on_error,
     )
 
-    app.include_router(ops_routes.router)
-    app.include_router(pages.api)
-    app.include_router(auth_api.router)
-    app.include_router(audit_routes.api)
-    app.include_router(esign_api.router)
-    app.include_router(customfields_api.router)
-    app.include_router(numbering_api.router)
-    app.include_router(catalog_api.router)
-    app.include_router(partners_api.router)
-    app.include_router(traceability_api.router)
-    app.include_router(inventory_api.router)
-    app.include_router(inventory_web.router)
-    app.include_router(inventory_counts_api.router)
-    app.include_router(traceability_epcis_api.router)
-    app.include_router(traceability_web.router)
-    app.include_router(pages.pages)
-    app.include_router(auth_web.router)
-    app.include_router(auth_admin_web.router)
-    app.include_router(customfields_web.router)
-    app.include_router(numbering_web.router)
-    app.include_router(audit_routes.pages)
-    app.include_router(catalog_web.router)
-    app.include_router(partners_web.router)
-    app.include_router(api_docs.router)
+    for router in registry.routers():  # every part's API, then every part's pages
+        app.include_router(router)
     app.mount(api_docs.ASSETS_PATH, StaticFiles(directory=api_docs.ASSETS_DIR), name="api-docs")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

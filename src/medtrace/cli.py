@@ -96,10 +96,9 @@ def demo_load(
     ),
 ) -> None:
     """Load the demo data (a realistic small device maker). Runs once; later calls say so."""
-    import medtrace.app  # noqa: F401  (imports every module, so all demo steps register)
     from medtrace.platform.db.session import Database
     from medtrace.platform.db.uow import UnitOfWork
-    from medtrace.platform.demo import load_demo
+    from medtrace.registry import load_demo
 
     settings = get_settings()
     db = Database.from_url(settings.database_url)

@@ -18,7 +18,7 @@ from medtrace.app import create_app
 from medtrace.platform.db import migrate
 from medtrace.platform.db.session import Database
 from medtrace.platform.db.uow import UnitOfWork
-from medtrace.platform.demo import load_demo
+from medtrace.registry import load_demo
 from medtrace.settings import Settings
 
 CHROMIUM_FLAGS = [

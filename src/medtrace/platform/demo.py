@@ -1,9 +1,10 @@
-"""Demo data: each module registers a step; ``medtrace demo load`` runs them in order, in one
-transaction, once. The platform's own step writes the company profile."""
+"""Demo data: each module's descriptor names its steps (``Demo`` in ``module.py``); ``medtrace
+demo load`` runs them in order, in one transaction, once. The platform's own step writes the
+company profile."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, inspect, select, table
@@ -23,13 +24,6 @@ class DemoStep:
     name: str
     order: int
     run: Callable[[UnitOfWork], None]
-
-
-_steps: dict[str, DemoStep] = {}
-
-
-def register_demo_step(step: DemoStep) -> None:
-    _steps[step.name] = step
 
 
 def database_is_empty(uow: UnitOfWork) -> bool:
@@ -54,23 +48,22 @@ class DemoResult:
     steps: list[str]
 
 
-def load_demo(uow: UnitOfWork, *, only_if_empty: bool = False) -> DemoResult:
+def load_demo(uow: UnitOfWork, steps: Iterable[DemoStep], *, only_if_empty: bool = False
+              ) -> DemoResult:
     loaded_at = get_setting(uow, DEMO_LOADED_AT)
     if loaded_at is not None:
         return DemoResult(False, f"demo data already loaded at {loaded_at.isoformat()}", [])
     if only_if_empty and not database_is_empty(uow):
         return DemoResult(False, "the database holds data already; demo data not loaded", [])
     names = []
-    for step in sorted(_steps.values(), key=lambda s: (s.order, s.name)):
+    for step in sorted(steps, key=lambda s: (s.order, s.name)):
         step.run(uow)
         names.append(step.name)
     set_setting(uow, DEMO_LOADED_AT, uow.now())
     return DemoResult(True, "demo data loaded", names)
 
 
-def _company_profile(uow: UnitOfWork) -> None:
+def company_profile(uow: UnitOfWork) -> None:
     set_setting(uow, COMPANY_NAME_ZH, "华康医疗器械有限公司")
     set_setting(uow, COMPANY_NAME_EN, "Huakang Medical Devices Co., Ltd.")
 
-
-register_demo_step(DemoStep("platform.company", 0, _company_profile))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from medtrace.modules.inventory import queries
 from medtrace.platform.auth.demo import DEMO_PASSWORD
 from medtrace.platform.db.uow import UnitOfWork
-from medtrace.platform.demo import load_demo
+from medtrace.registry import load_demo
 from tests.factories.auth import web_login
 
 

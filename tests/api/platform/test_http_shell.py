@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from medtrace.app import create_app
 from medtrace.platform.db.session import Database
 from medtrace.platform.db.uow import UnitOfWork
-from medtrace.platform.demo import load_demo
+from medtrace.registry import load_demo
 from medtrace.settings import Settings
 
 PROBLEM = "application/problem+json"

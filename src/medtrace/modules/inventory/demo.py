@@ -21,7 +21,6 @@ from medtrace.modules.inventory.permissions import (
 )
 from medtrace.platform.auth import service as auth_service
 from medtrace.platform.db.uow import UnitOfWork
-from medtrace.platform.demo import DemoStep, register_demo_step
 
 ROLE_GRANTS = {
     "warehouse": [STOCK_VIEW, STOCK_MOVE, LOCATION_EDIT],
@@ -207,5 +206,3 @@ def load(uow: UnitOfWork) -> None:
     _locations(uow)
     _stock(uow)
 
-
-register_demo_step(DemoStep("modules.inventory", 30, load))

@@ -34,11 +34,9 @@ from medtrace.platform.i18n import N_, gettext
 from medtrace.platform.web import csrf
 from medtrace.platform.web.deps import new_uow
 from medtrace.platform.web.forms import form_action, form_error
-from medtrace.platform.web.nav import NavEntry, register_nav
 from medtrace.platform.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf.csrf_protect)])
-register_nav(NavEntry("partners", N_("Partners"), "/partners", 200, PARTNER_VIEW))
 
 PAGE = 50
 

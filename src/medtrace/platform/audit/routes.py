@@ -15,15 +15,12 @@ from medtrace.platform.actor import Actor
 from medtrace.platform.audit import count_entries, entries_csv, iter_entries, list_entries
 from medtrace.platform.audit.models import AuditEntry
 from medtrace.platform.auth.permissions import AUDIT_VIEW, require
-from medtrace.platform.i18n import N_
 from medtrace.platform.web.deps import new_uow
-from medtrace.platform.web.nav import NavEntry, register_nav
 from medtrace.platform.web.templating import render
 
 api = APIRouter(prefix="/api/v1", tags=["audit"])
 pages = APIRouter(include_in_schema=False)
 
-register_nav(NavEntry("audit", N_("Audit trail"), "/audit", 4800, AUDIT_VIEW))
 
 PAGE_SIZE = 50
 

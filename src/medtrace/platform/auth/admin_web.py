@@ -12,16 +12,13 @@ from medtrace.platform.audit import history_for
 from medtrace.platform.auth import permissions as perms
 from medtrace.platform.auth import service
 from medtrace.platform.db.uow import UnitOfWork
-from medtrace.platform.i18n import N_
 from medtrace.platform.web import csrf
 from medtrace.platform.web.deps import new_uow
 from medtrace.platform.web.forms import form_action
-from medtrace.platform.web.nav import NavEntry, register_nav
 from medtrace.platform.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf.csrf_protect)])
 
-register_nav(NavEntry("admin", N_("Administration"), "/admin/users", 4900, perms.ADMIN_USERS))
 
 
 def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:

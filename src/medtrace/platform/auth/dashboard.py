@@ -8,17 +8,16 @@ from sqlalchemy import func, select
 
 from medtrace.platform.audit import AuditEntry
 from medtrace.platform.auth.models import LoginEvent, User, WebSession
-from medtrace.platform.auth.permissions import AUDIT_VIEW
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.i18n import N_
-from medtrace.platform.web.dashboard import Figure, Panel, register_panel
+from medtrace.platform.web.dashboard import Figure
 
 
 def _count(uow: UnitOfWork, query) -> int:  # type: ignore[no-untyped-def]
     return int(uow.session.scalar(query) or 0)
 
 
-def _access_figures(uow: UnitOfWork) -> list[Figure]:
+def access_figures(uow: UnitOfWork) -> list[Figure]:
     now = uow.now()
     day_ago = now - dt.timedelta(hours=24)
     last_entry = uow.session.scalar(select(func.max(AuditEntry.at)))
@@ -38,5 +37,3 @@ def _access_figures(uow: UnitOfWork) -> list[Figure]:
         Figure(N_("Last audited change"), last_entry, "datetime"),
     ]
 
-
-register_panel(Panel("access", N_("Access and audit"), 9_000, _access_figures, AUDIT_VIEW))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from medtrace.platform.auth import permissions as perms
 from medtrace.platform.auth import service
 from medtrace.platform.db.uow import UnitOfWork
-from medtrace.platform.demo import DemoStep, register_demo_step
 
 DEMO_PASSWORD = "MedTrace-2026"  # noqa: S105 - published demo login, printed by make run
 
@@ -43,5 +42,3 @@ def load(uow: UnitOfWork) -> None:
 def demo_logins() -> list[tuple[str, str, str]]:
     return [(username, DEMO_PASSWORD, role) for username, _n, role, _l in DEMO_USERS]
 
-
-register_demo_step(DemoStep("platform.auth", 10, load))

@@ -17,16 +17,13 @@ from medtrace.platform.customfields.models import FieldDefinition
 from medtrace.platform.customfields.permissions import ADMIN_CUSTOM_FIELDS
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.errors import ValidationFailed
-from medtrace.platform.i18n import N_, gettext
+from medtrace.platform.i18n import gettext
 from medtrace.platform.web import csrf
 from medtrace.platform.web.deps import new_uow
 from medtrace.platform.web.forms import form_action, form_error
-from medtrace.platform.web.nav import NavEntry, register_nav
 from medtrace.platform.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf.csrf_protect)])
-register_nav(NavEntry("customfields", N_("Custom fields"), "/admin/custom-fields", 4910,
-                      ADMIN_CUSTOM_FIELDS))
 
 PAGE = 100
 

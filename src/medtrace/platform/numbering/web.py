@@ -20,12 +20,9 @@ from medtrace.platform.numbering.permissions import ADMIN_NUMBERING
 from medtrace.platform.web import csrf
 from medtrace.platform.web.deps import new_uow
 from medtrace.platform.web.forms import form_action
-from medtrace.platform.web.nav import NavEntry, register_nav
 from medtrace.platform.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf.csrf_protect)])
-register_nav(NavEntry("numbering", N_("Numbering rules"), "/admin/numbering", 4920,
-                      ADMIN_NUMBERING))
 
 PAGE = 100
 RESET_LABELS = {"never": N_("never"), "yearly": N_("every year"), "monthly": N_("every month"),

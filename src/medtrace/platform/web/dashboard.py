@@ -85,7 +85,7 @@ def database_version(uow: UnitOfWork) -> str:
     return "PostgreSQL " + str(session.execute(text("SHOW server_version")).scalar_one())
 
 
-def _system_figures(uow: UnitOfWork) -> list[Figure]:
+def system_figures(uow: UnitOfWork) -> list[Figure]:
     connection = uow.session.connection()
     tables = [t for t in inspect(connection).get_table_names() if t != "alembic_version"]
     current = sorted(current_revisions(connection))
@@ -101,5 +101,3 @@ def _system_figures(uow: UnitOfWork) -> list[Figure]:
         Figure(N_("Demo data loaded"), get_setting(uow, DEMO_LOADED_AT), "datetime"),
     ]
 
-
-register_panel(Panel("system", N_("System"), 10_000, _system_figures))  # every signed-in user

@@ -27,12 +27,9 @@ from medtrace.platform.i18n import N_, translate
 from medtrace.platform.web import csrf
 from medtrace.platform.web.deps import new_uow
 from medtrace.platform.web.forms import form_action, form_error
-from medtrace.platform.web.nav import NavEntry, register_nav
 from medtrace.platform.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf.csrf_protect)])
-register_nav(NavEntry("catalog", N_("Catalog"), "/catalog/items", 100, ITEM_VIEW))
-register_nav(NavEntry("catalog.scan", N_("Scan tester"), "/catalog/scan", 110, ITEM_VIEW))
 
 PAGE = 50
 

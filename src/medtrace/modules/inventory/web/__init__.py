@@ -42,11 +42,9 @@ from medtrace.platform.i18n import N_, translate
 from medtrace.platform.web import csrf
 from medtrace.platform.web.deps import new_uow
 from medtrace.platform.web.forms import form_error
-from medtrace.platform.web.nav import NavEntry, register_nav
 from medtrace.platform.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf.csrf_protect)])
-register_nav(NavEntry("inventory", N_("Inventory"), "/inventory/stock", 400, STOCK_VIEW))
 
 PAGE = 50
 EXPORT_LIMIT = 100_000

@@ -26,11 +26,9 @@ from medtrace.platform.errors import DomainError
 from medtrace.platform.i18n import N_, translate
 from medtrace.platform.web import csrf
 from medtrace.platform.web.deps import new_uow
-from medtrace.platform.web.nav import NavEntry, register_nav
 from medtrace.platform.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf.csrf_protect)])
-register_nav(NavEntry("traceability", N_("Traceability"), "/trace", 300, TRACE_VIEW))
 
 PAGE = 100
 LIST_LIMIT = 200  # lots, subassemblies, containers shown on the page (the export has all)

@@ -1,0 +1,71 @@
+"""Demo catalog: a serialized class II infusion pump, a class III catheter tracked by lot, and
+lot-tracked components (a main board and tubing), with the catalog permissions of the demo
+roles and a purchasing role."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from medtrace.modules.catalog import service
+from medtrace.modules.catalog.permissions import ITEM_EDIT, ITEM_STATUS, ITEM_VIEW
+from medtrace.modules.catalog.rules import gs1_check_digit
+from medtrace.modules.catalog.schemas import ItemCreate, PackagingIn
+from medtrace.platform.auth import service as auth_service
+from medtrace.platform.db.uow import UnitOfWork
+
+ROLE_GRANTS = {
+    "warehouse": [ITEM_VIEW],
+    "qa": [ITEM_VIEW, ITEM_STATUS],
+    "production": [ITEM_VIEW],
+    "sales": [ITEM_VIEW],
+    "service": [ITEM_VIEW],
+}
+
+
+def _grant(uow: UnitOfWork) -> None:
+    for role in auth_service.list_roles(uow):
+        extra = ROLE_GRANTS.get(role.code)
+        if extra:
+            auth_service.save_role(uow, code=role.code, name_zh=role.name_zh,
+                                   name_en=role.name_en, description=role.description,
+                                   grants_all=role.grants_all,
+                                   permissions=sorted(set(role.permission_codes) | set(extra)))
+    auth_service.save_role(uow, code="purchasing", name_zh="采购", name_en="Purchasing",
+                           permissions=[ITEM_VIEW, ITEM_EDIT])
+
+
+def _items(uow: UnitOfWork) -> dict[str, int]:
+    def gtin(body: str) -> str:
+        return body + str(gs1_check_digit(body))
+
+    made = {}
+    specs = [
+        ("IP-200", "容量输液泵", "Volumetric infusion pump", "II", "serial", None, "EA",
+         "国械注准20232140001", [("0697123456001", 1)]),
+        ("CVC-7F", "一次性使用中心静脉导管", "Single-use central venous catheter", "III",
+         "lot", 1095, "EA", "国械注准20233030002", [("0697123456002", 1), ("1697123456002", 10)]),
+        ("PCB-MAIN", "输液泵主控板", "Pump main board", None, "lot", None, "EA", None,
+         [("0697123456003", 1)]),
+        ("TUBE-PVC", "医用PVC管路", "Medical PVC tubing", None, "lot", 730, "M", None,
+         [("0697123456004", 1)]),
+    ]
+    for code, zh, en, cls, tracking, shelf, uom, reg, levels in specs:
+        data = ItemCreate(
+            code=code, name_zh=zh, name_en=en, class_cn=cls, tracking=tracking,
+            shelf_life_days=shelf, base_uom=uom, registration_number=reg,
+            registration_expiry=dt.date(2029, 12, 31) if reg else None,
+            min_remaining_shelf_life_days=180 if shelf else None,
+            packaging=[PackagingIn(level=i, name="unit" if i == 0 else "box", gtin=gtin(body),
+                                   quantity=Decimal(qty)) for i, (body, qty) in
+                       enumerate(levels)],
+            conversions=[{"uom": "BX", "factor": Decimal(10)}] if len(levels) > 1 else [])
+        item = service.create_item(uow, data)
+        service.set_status(uow, item.id, "active")
+        made[code] = item.id
+    return made
+
+
+def load(uow: UnitOfWork) -> None:
+    _grant(uow)
+    _items(uow)

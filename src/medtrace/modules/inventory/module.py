@@ -1,0 +1,16 @@
+"""Inventory: locations, the stock ledger, balances, FEFO, counts, minimum stock, alerts."""
+
+from medtrace.platform.modules import N_, Command, Demo, Menu, Module
+
+MODULE = Module(
+    name="inventory",
+    package="medtrace.modules.inventory",
+    summary="Locations, the append-only stock ledger, balances, FEFO, counts and alerts.",
+    models=("medtrace.modules.inventory.models", "medtrace.modules.inventory.counts.models"),
+    api=("medtrace.modules.inventory.api:router", "medtrace.modules.inventory.counts.api:router"),
+    pages=("medtrace.modules.inventory.web:router",),
+    commands=(Command("inventory", "medtrace.modules.inventory.cli:app",
+                      "Inventory: reconcile balances with the stock ledger; stock alerts."),),
+    menu=(Menu("inventory", N_("Inventory"), "/inventory/stock", 400, "inventory.stock.view"),),
+    demo=(Demo("modules.inventory", 30, "medtrace.modules.inventory.demo:load"),),
+)
