@@ -42,6 +42,7 @@ def setup(db: Any, clients: int) -> dict[str, Any]:
     from medtrace.modules import catalog, inventory, traceability
     from medtrace.modules.catalog import ItemCreate
     from medtrace.modules.catalog.rules import gs1_check_digit
+    from medtrace.platform.actor import SYSTEM
     from medtrace.platform.db.uow import UnitOfWork
 
     with UnitOfWork(db) as uow:
@@ -62,7 +63,7 @@ def setup(db: Any, clients: int) -> dict[str, Any]:
         lots = [traceability.create_lot(uow, item_id=item.id, number=f"BL-{n}",
                                         status="released").id for n in range(2)]
         for client in range(clients):
-            inventory.post_move(uow, inventory.MoveIn(
+            inventory.post_move(uow, actor=SYSTEM, move=inventory.MoveCreate(
                 item_id=item.id, quantity=Decimal(STOCK_PER_CLIENT), from_location="SUP",
                 to_location=bins(client)[0], purpose="receipt", lot_id=lots[client % 2]))
         return {"item_id": item.id, "lots": lots}
@@ -104,12 +105,13 @@ def through_service(db: Any, stock: dict[str, Any]) -> Any:
     from medtrace.platform.db.uow import UnitOfWork
 
     def work(client: int, count: int, errors: list[str]) -> None:
-        actor = Actor("user", 10_000 + client, f"bench.picker{client}")
+        actor = Actor("user", 10_000 + client, f"bench.picker{client}",
+                      permissions=frozenset({"inventory.stock.move"}))
         here, there = bins(client)
         for n in range(count):
             source, target = (here, there) if n % 2 == 0 else (there, here)
             with UnitOfWork(db, context={"actor": actor}) as uow:
-                inventory.post_move(uow, inventory.MoveIn(
+                inventory.post_move(uow, actor=actor, move=inventory.MoveCreate(
                     item_id=stock["item_id"], quantity=Decimal(1), from_location=source,
                     to_location=target, purpose="transfer", lot_id=stock["lots"][client % 2]))
 

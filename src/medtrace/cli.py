@@ -8,15 +8,9 @@ from pathlib import Path
 
 import typer
 
-from medtrace import __version__
-from medtrace.modules.catalog.cli import app as udi_app
-from medtrace.modules.inventory.cli import app as inventory_app
-from medtrace.modules.traceability.cli import app as trace_app
+from medtrace import __version__, registry
 from medtrace.platform import i18n
-from medtrace.platform.audit.cli import app as audit_app
-from medtrace.platform.auth.cli import app as user_app
-from medtrace.platform.db.cli import app as db_app
-from medtrace.platform.numbering.cli import app as numbering_app
+from medtrace.platform.modules import resolve
 from medtrace.platform.observability.logging import configure_logging
 from medtrace.settings import get_settings
 
@@ -25,13 +19,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
-app.add_typer(db_app, name="db")
-app.add_typer(user_app, name="user")
-app.add_typer(audit_app, name="audit")
-app.add_typer(udi_app, name="udi")
-app.add_typer(trace_app, name="trace")
-app.add_typer(inventory_app, name="inventory")
-app.add_typer(numbering_app, name="numbering")
+for _command in registry.commands():  # every part's command group, from its descriptor
+    app.add_typer(resolve(_command.app), name=_command.name, help=_command.help)
 
 demo_app = typer.Typer(help="Demo data for trying MedTrace out.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")

@@ -14,12 +14,12 @@ from sqlalchemy import select
 
 from medtrace.modules import catalog, inventory, traceability
 from medtrace.modules.catalog import ItemCreate
-from medtrace.modules.inventory import MoveIn, queries
+from medtrace.modules.inventory import MoveCreate, queries
 from medtrace.modules.inventory.counts import service as counts
 from medtrace.modules.inventory.counts.models import CountLine
 from medtrace.modules.inventory.counts.service import CountEntry
 from medtrace.modules.inventory.models import Balance, StockMove
-from medtrace.platform.actor import Actor
+from medtrace.platform.actor import SYSTEM, Actor
 from medtrace.platform.db import migrate
 from medtrace.platform.db.session import Database
 from medtrace.platform.db.uow import UnitOfWork
@@ -29,7 +29,8 @@ from tests.factories.trace import gtin
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="PostgreSQL only")
 
 PICKERS, PAIRS = 6, 25
-COUNTER, APPROVER = Actor("user", 1, "counter"), Actor("user", 2, "approver")
+COUNTER, APPROVER = Actor("user", 1, "counter"), Actor("user", 2, "approver",
+                                                     permissions=frozenset({"inventory.stock.adjust"}))
 
 
 def _ledger(db: Database, up_to: int | None, *, skip_adjustments: bool = False,
@@ -63,7 +64,8 @@ def test_a_count_during_busy_picking_allows_for_every_move(scratch):
             code="CATH", name_zh="导管", name_en="Catheter", tracking="lot",
             packaging=[{"level": 0, "name": "unit", "gtin": gtin(), "quantity": "1"}]))
         lot = traceability.create_lot(uow, item_id=item.id, number="L1", status="released")
-        inventory.post_move(uow, MoveIn(item_id=item.id, quantity=Decimal(1000),
+        inventory.post_move(uow, actor=SYSTEM, move=MoveCreate(
+            item_id=item.id, quantity=Decimal(1000),
                                         from_location="SUP", to_location="A",
                                         purpose="receipt", lot_id=lot.id))
         item_id, lot_id = item.id, lot.id
@@ -76,7 +78,7 @@ def test_a_count_during_busy_picking_allows_for_every_move(scratch):
             for _ in range(PAIRS):
                 for source, target in (("A", "B"), ("B", "A")):
                     with UnitOfWork(db, context={"actor": Actor("user", 100 + n, "p")}) as uow:
-                        inventory.post_move(uow, MoveIn(
+                        inventory.post_move(uow, actor=SYSTEM, move=MoveCreate(
                             item_id=item_id, quantity=Decimal(1), from_location=source,
                             to_location=target, lot_id=lot_id))
         except BaseException as exc:  # reported by the main thread

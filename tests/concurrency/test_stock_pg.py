@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from medtrace.modules import catalog, inventory, traceability
 from medtrace.modules.catalog import ItemCreate
-from medtrace.modules.inventory import MoveIn, queries
+from medtrace.modules.inventory import MoveCreate, queries
 from medtrace.modules.inventory.models import StockMove
-from medtrace.platform.actor import Actor
+from medtrace.platform.actor import SYSTEM, Actor
 from medtrace.platform.db import migrate
 from medtrace.platform.db.session import Database
 from medtrace.platform.db.uow import UnitOfWork
@@ -39,7 +39,8 @@ def test_concurrent_moves_never_take_more_than_there_is(scratch):
             code="CATH", name_zh="导管", name_en="Catheter", tracking="lot",
             packaging=[{"level": 0, "name": "unit", "gtin": gtin(), "quantity": "1"}]))
         lot = traceability.create_lot(uow, item_id=item.id, number="L1", status="released")
-        inventory.post_move(uow, MoveIn(item_id=item.id, quantity=Decimal(ON_HAND),
+        inventory.post_move(uow, actor=SYSTEM, move=MoveCreate(
+            item_id=item.id, quantity=Decimal(ON_HAND),
                                         from_location="SUP", to_location="WH",
                                         purpose="receipt", lot_id=lot.id))
         item_id, lot_id = item.id, lot.id
@@ -51,7 +52,8 @@ def test_concurrent_moves_never_take_more_than_there_is(scratch):
         try:
             start.wait()
             with UnitOfWork(db, context={"actor": Actor("user", n, f"picker{n}")}) as uow:
-                inventory.post_move(uow, MoveIn(item_id=item_id, quantity=Decimal(1),
+                inventory.post_move(uow, actor=SYSTEM, move=MoveCreate(
+                    item_id=item_id, quantity=Decimal(1),
                                                 from_location="WH", to_location="CUS",
                                                 purpose="ship", lot_id=lot_id))
             with lock:

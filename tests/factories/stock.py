@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from medtrace.modules import catalog, inventory, traceability
 from medtrace.modules.catalog import ItemCreate
-from medtrace.modules.inventory import MoveIn
-from medtrace.platform.actor import Actor
+from medtrace.modules.inventory import MoveCreate
+from medtrace.platform.actor import SYSTEM, Actor
 from medtrace.platform.db.session import Database
 from medtrace.platform.db.uow import UnitOfWork
 from tests.factories.clock import plant_today
@@ -18,7 +18,7 @@ from tests.factories.trace import gtin
 
 COUNTER = Actor("user", 9001, "counter")
 OTHER_COUNTER = Actor("user", 9002, "counter.two")
-APPROVER = Actor("user", 9003, "approver")
+APPROVER = Actor("user", 9003, "approver", permissions=frozenset({"inventory.stock.adjust"}))
 
 
 def _item(uow: UnitOfWork, code: str, tracking: str, **extra: object) -> int:
@@ -72,7 +72,7 @@ def move(db: Database, item_id: int, quantity: int | str, source: str, target: s
          lot_id: int | None = None, unit_id: int | None = None,
          purpose: str = "transfer") -> int:
     with UnitOfWork(db) as uow:
-        return inventory.post_move(uow, MoveIn(
+        return inventory.post_move(uow, actor=SYSTEM, move=MoveCreate(
             item_id=item_id, quantity=Decimal(quantity), from_location=source,
             to_location=target, purpose=purpose, lot_id=lot_id, unit_id=unit_id)).id
 

@@ -13,7 +13,8 @@ import pytest
 
 from medtrace.modules import catalog, inventory, traceability
 from medtrace.modules.catalog import ItemCreate
-from medtrace.modules.inventory import MoveIn
+from medtrace.modules.inventory import MoveCreate
+from medtrace.platform.actor import SYSTEM
 from medtrace.platform.db.uow import UnitOfWork
 from tests.factories.auth import make_user, web_login
 from tests.factories.clock import plant_today
@@ -35,7 +36,7 @@ def _item(uow, code, tracking, *, uom="EA", min_days=None, conversions=()):  # t
 
 
 def _move(uow, **fields):  # type: ignore[no-untyped-def]
-    return inventory.post_move(uow, MoveIn(**fields)).id
+    return inventory.post_move(uow, actor=SYSTEM, move=MoveCreate(**fields)).id
 
 
 @pytest.fixture

@@ -72,7 +72,7 @@ def test_a_filter_that_finds_nothing_says_why_in_the_users_language(viewer, stor
     page = viewer.get("/inventory/stock", params={"item": "NOPE"})
     assert page.status_code == 422
     assert 'data-testid="form-error"' in page.text and "MT-COMMON-VALIDATION" in page.text
-    assert '<span class="field-error">无此产品</span>' in page.text
+    assert '<span class="field-error" data-field-error="item">无此产品</span>' in page.text
     viewer.get("/lang/en")
     page = viewer.get("/inventory/stock", params={"lot": "C-Q"})
     assert page.status_code == 422 and "give the item first" in page.text

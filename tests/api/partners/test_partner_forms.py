@@ -17,7 +17,7 @@ FORM = {"code": "SUP-WEB", "name_zh": "苏州精密医疗", "name_en": "Suzhou P
 
 def _field_error(html: str, name: str) -> str:
     label = html.split(f'data-custom-field="{name}"')[1].split("</label>")[0]
-    found = re.search(r'class="field-error">([^<]*)<', label)
+    found = re.search(r'class="field-error"[^>]*>([^<]*)<', label)
     return found.group(1) if found else ""
 
 

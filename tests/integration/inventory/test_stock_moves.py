@@ -13,9 +13,10 @@ from sqlalchemy.exc import DBAPIError
 
 from medtrace.modules import catalog, inventory, traceability
 from medtrace.modules.catalog import ItemCreate
-from medtrace.modules.inventory import MoveIn, queries
+from medtrace.modules.inventory import MoveCreate, queries
 from medtrace.modules.inventory.models import Balance, StockMove
 from medtrace.modules.traceability.models import Event
+from medtrace.platform.actor import SYSTEM
 from medtrace.platform.audit.models import AuditEntry
 from medtrace.platform.db.uow import UnitOfWork
 from tests.factories.clock import plant_today
@@ -67,7 +68,7 @@ def wh(db):  # type: ignore[no-untyped-def]
 
 def _move(db, **fields):  # type: ignore[no-untyped-def]
     with UnitOfWork(db) as uow:
-        return inventory.post_move(uow, MoveIn(**fields)).id
+        return inventory.post_move(uow, actor=SYSTEM, move=MoveCreate(**fields)).id
 
 
 def _on_hand(db, location: str, thing_key: int) -> Decimal:
@@ -177,11 +178,11 @@ def test_a_reversal_restores_the_balances_once(db, wh):
     moved = _move(db, item_id=wh["cath"], quantity=Decimal(4), from_location="A-01",
                   to_location="A-02", lot_id=wh["C-NEW"])
     with UnitOfWork(db) as uow:
-        back = inventory.reverse_move(uow, moved, reason="wrong bin")
+        back = inventory.reverse_move(uow, actor=SYSTEM, move_id=moved, reason="wrong bin")
         assert back.reverses_id == moved
     assert (_on_hand(db, "A-01", wh["C-NEW"]), _on_hand(db, "A-02", wh["C-NEW"])) == (10, 0)
     with UnitOfWork(db) as uow, pytest.raises(inventory.MoveAlreadyReversed):
-        inventory.reverse_move(uow, moved, reason="again")
+        inventory.reverse_move(uow, actor=SYSTEM, move_id=moved, reason="again")
     with pytest.raises(DBAPIError), db.bind.begin_nested():
         db.bind.execute(text("UPDATE inventory_stock_move SET note = 'x'"))
 

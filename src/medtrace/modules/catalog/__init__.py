@@ -12,7 +12,12 @@ from medtrace.modules.catalog.errors import (
     StatusChangeRefused,
     UnknownUnit,
 )
-from medtrace.modules.catalog.queries import gtins_by_item, item_ids_by_code, item_refs
+from medtrace.modules.catalog.queries import (
+    gtins_by_item,
+    item_ids_by_code,
+    item_refs,
+    item_trackings,
+)
 from medtrace.modules.catalog.rules import (
     CLASSES_CN,
     gs1_check_digit,
@@ -65,6 +70,7 @@ __all__ = [
     "item_ids_by_code",
     "item_refs",
     "item_summary",
+    "item_trackings",
     "list_items",
     "list_units",
     "normalize_gtin",

@@ -71,3 +71,9 @@ def gtins_by_item(uow: UnitOfWork, ids: Iterable[int]) -> dict[int, str]:
     for start in range(0, len(wanted), 900):
         found.update(connection.execute(query, {"ids": wanted[start:start + 900]}).all())
     return found
+
+
+def item_trackings(uow: UnitOfWork) -> dict[int, str]:
+    """Every item's tracking (``none``, ``lot``, ``serial``) by id, for bulk loaders."""
+    rows = uow.session.execute(select(Item.id, Item.tracking))
+    return {item_id: tracking for item_id, tracking in rows}

@@ -9,8 +9,8 @@ from medtrace.modules.inventory.errors import (
     MoveAlreadyReversed,
     MoveInvalid,
 )
+from medtrace.modules.inventory.schemas import LocationCreate, MoveCreate, MoveReverse
 from medtrace.modules.inventory.service import (
-    MoveIn,
     create_location,
     get_location_or_raise,
     post_move,
@@ -20,12 +20,14 @@ from medtrace.modules.inventory.service import (
 
 __all__ = [
     "InsufficientStock",
+    "LocationCreate",
     "LocationInvalid",
     "LocationNotFound",
     "LotNotIssuable",
     "MoveAlreadyReversed",
-    "MoveIn",
+    "MoveCreate",
     "MoveInvalid",
+    "MoveReverse",
     "create_location",
     "get_location_or_raise",
     "post_move",

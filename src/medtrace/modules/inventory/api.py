@@ -3,12 +3,10 @@ reversals, FEFO suggestions, reconciliation."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, Field
 
 from medtrace.modules.inventory import queries, service
 from medtrace.modules.inventory.permissions import (
@@ -17,47 +15,12 @@ from medtrace.modules.inventory.permissions import (
     STOCK_MOVE,
     STOCK_VIEW,
 )
+from medtrace.modules.inventory.schemas import LocationCreate, MoveCreate, MoveReverse
 from medtrace.platform.actor import Actor
-from medtrace.platform.auth.errors import Forbidden
 from medtrace.platform.auth.permissions import require
-from medtrace.platform.errors import ValidationFailed
 from medtrace.platform.web.deps import new_uow
 
 router = APIRouter(prefix="/api/v1/inventory", tags=["inventory"])
-
-
-class LocationWrite(BaseModel):
-    code: str = Field(min_length=1, max_length=40)
-    name_zh: str = Field(min_length=1, max_length=100)
-    name_en: str = Field(min_length=1, max_length=100)
-    kind: Literal["site", "warehouse", "zone", "bin", "virtual"]
-    parent: str | None = Field(default=None, description="Parent location code")
-    stock_status: Literal["quarantine", "available", "rejected", "returns", "hold"] | None = None
-    temperature_zone: str | None = Field(default=None, max_length=20)
-    role: Literal["supplier", "customer", "production", "scrap", "adjustment",
-                  "transit"] | None = None
-
-
-class MoveWrite(BaseModel):
-    item_id: int
-    quantity: Decimal = Field(description="In `uom` (default the item's base unit); exact")
-    uom: str | None = None
-    from_location: str = Field(description="Location code")
-    to_location: str = Field(description="Location code")
-    purpose: Literal["receipt", "transfer", "quarantine", "release", "issue", "ship",
-                     "return_to_supplier", "customer_return", "scrap", "adjustment"] = "transfer"
-    lot_id: int | None = None
-    unit_id: int | None = None
-    reason_code: str | None = Field(default=None, max_length=40)
-    note: str = Field(default="", max_length=1000)
-    doc: str | None = Field(default=None, max_length=64)
-    at: dt.datetime | None = Field(default=None, description="When it happened (with zone)")
-    partner_id: int | None = Field(default=None, description="Customer shipped to, supplier "
-                                                             "received from")
-
-
-class ReverseWrite(BaseModel):
-    reason: str = Field(min_length=1, max_length=500)
 
 
 @router.get("/locations", summary="Location tree")
@@ -67,7 +30,7 @@ def list_locations(request: Request, _: Actor = require(STOCK_VIEW)) -> list[dic
 
 
 @router.post("/locations", status_code=201, summary="Create a location")
-def create_location(request: Request, body: LocationWrite,
+def create_location(request: Request, body: LocationCreate,
                     _: Actor = require(LOCATION_EDIT)) -> dict[str, Any]:
     with new_uow(request, write=True) as uow:
         row = service.create_location(uow, **body.model_dump())
@@ -100,24 +63,19 @@ def list_moves(request: Request, item_id: int | None = None, location: str | Non
 
 
 @router.post("/moves", status_code=201, summary="Post a stock move")
-def post_move(request: Request, body: MoveWrite, actor: Actor = require(STOCK_MOVE)
+def post_move(request: Request, body: MoveCreate, actor: Actor = require(STOCK_MOVE)
               ) -> dict[str, Any]:
-    if body.purpose == "adjustment" and not actor.can(STOCK_ADJUST):
-        raise Forbidden(f"adjustments need {STOCK_ADJUST}")
-    if body.at is not None and body.at.tzinfo is None:
-        raise ValidationFailed("`at` needs its time zone",
-                               errors=[{"field": "at", "message": "naive"}])
     with new_uow(request, write=True) as uow:
-        move = service.post_move(uow, service.MoveIn(**body.model_dump()))
+        move = service.post_move(uow, move=body, actor=actor)
         return {"id": move.id, "quantity": str(move.quantity), "purpose": move.purpose,
                 "thing_key": move.thing_key}
 
 
 @router.post("/moves/{move_id}/reverse", status_code=201, summary="Reverse a move")
-def reverse(request: Request, move_id: int, body: ReverseWrite,
-            _: Actor = require(STOCK_ADJUST)) -> dict[str, Any]:
+def reverse(request: Request, move_id: int, body: MoveReverse,
+            actor: Actor = require(STOCK_ADJUST)) -> dict[str, Any]:
     with new_uow(request, write=True, reason=body.reason) as uow:
-        move = service.reverse_move(uow, move_id, reason=body.reason)
+        move = service.reverse_move(uow, move_id=move_id, reason=body.reason, actor=actor)
         return {"id": move.id, "reverses_id": move.reverses_id}
 
 

@@ -19,6 +19,8 @@ from medtrace.modules.inventory.permissions import (
     STOCK_MOVE,
     STOCK_VIEW,
 )
+from medtrace.modules.inventory.schemas import MoveCreate
+from medtrace.platform.actor import SYSTEM
 from medtrace.platform.auth import service as auth_service
 from medtrace.platform.db.uow import UnitOfWork
 
@@ -105,7 +107,7 @@ class _Stock:
              uom: str | None = None) -> Any:
         unit = thing if thing is not None and thing.kind == "unit" else None
         lot = thing if thing is not None and thing.kind == "lot" else None
-        return service.post_move(self.uow, service.MoveIn(
+        return service.post_move(self.uow, actor=SYSTEM, move=MoveCreate(
             item_id=self.items[item].id, quantity=Decimal(quantity), uom=uom,
             from_location=source, to_location=target, purpose=purpose,
             lot_id=lot.id if lot else None, unit_id=unit.id if unit else None,
@@ -138,7 +140,8 @@ def _stock(uow: UnitOfWork) -> None:
            partner="CUS-RENJI")
     wrong = s.move("CVC-7F", 10, a02, a03, "transfer", s.day(3), thing=main,
                    note="补货 / replenishment")
-    service.reverse_move(uow, wrong.id, reason="放错货位 / put into the wrong bin")
+    service.reverse_move(
+        uow, actor=SYSTEM, move_id=wrong.id, reason="放错货位 / put into the wrong bin")
     uow.context.pop("reason", None)  # the reversal's reason is not the next change's
     fresh = s.lot("CVC-7F", "CV", 30, status="quarantine", expiry_days=1065,
                   supplier="SUP-KANGDA")

@@ -141,6 +141,8 @@ NOT_ISSUABLE = {"recalled": N_("the lot is recalled"), "rejected": N_("the lot i
 ADJUST_REASONS = {"count_difference": N_("count difference"), "damaged": N_("damaged"),
                   "found": N_("found"), "lost": N_("lost"),
                   "data_correction": N_("data correction"), "other": N_("other")}
+#: the reason of the adjustments an approved count posts (not offered on the form)
+COUNT_REASON = {"count": N_("approved count")}
 #: the service's per-field messages (``errors[].message``), in words a user understands
 FIELD_MESSAGES = {
     "same as from": N_("the same as the source location"),

@@ -12,6 +12,9 @@ LOCATION_KINDS = ("site", "warehouse", "zone", "bin", "virtual")
 HOLDING_KINDS = ("warehouse", "zone", "bin")  # internal locations that hold stock
 STOCK_STATUSES = ("quarantine", "available", "rejected", "returns", "hold")
 VIRTUAL_ROLES = ("supplier", "customer", "production", "scrap", "adjustment", "transit")
+#: why stock is adjusted: every adjustment names one (``count``: an approved count sheet)
+ADJUSTMENT_REASONS = ("count_difference", "damaged", "found", "lost", "data_correction", "other",
+                      "count")
 # Units counted in whole pieces: a quantity in them is a whole number.
 COUNT_UNITS = frozenset({"EA", "PCS", "SET", "KIT", "BX", "CS", "PK", "BG", "PR", "RL", "BT",
                          "VL", "TB", "SH", "PAL"})

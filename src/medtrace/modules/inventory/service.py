@@ -3,8 +3,6 @@ their traceability event in the same transaction."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -23,8 +21,11 @@ from medtrace.modules.inventory.errors import (
     MoveInvalid,
 )
 from medtrace.modules.inventory.models import Balance, Location, StockMove
-from medtrace.platform.actor import SYSTEM
+from medtrace.modules.inventory.permissions import STOCK_ADJUST, STOCK_MOVE
+from medtrace.modules.inventory.schemas import MoveCreate
+from medtrace.platform.actor import Actor
 from medtrace.platform.audit.chain import lock_chain
+from medtrace.platform.auth.errors import Forbidden
 from medtrace.platform.db.base import to_quantity
 from medtrace.platform.db.uow import UnitOfWork
 
@@ -95,30 +96,28 @@ def is_internal(location: Location) -> bool:
 
 
 # --- moves --------------------------------------------------------------------------------------
-@dataclass
-class MoveIn:
-    item_id: int
-    quantity: Decimal
-    from_location: int | str
-    to_location: int | str
-    purpose: str = "transfer"
-    uom: str | None = None
-    lot_id: int | None = None
-    unit_id: int | None = None
-    reason_code: str | None = None
-    note: str = ""
-    doc: str | None = None
-    at: dt.datetime | None = None
-    partner_id: int | None = None  # the customer shipped to, the supplier received from
-    reverses_id: int | None = None
+def _ensure_may(actor: Actor, permission: str) -> None:
+    if not actor.can(permission):
+        raise Forbidden(permission=permission)
 
 
-def post_move(uow: UnitOfWork, data: MoveIn) -> StockMove:
-    """Move goods from one location to another: check the rules, lock and change the balances,
-    journal the traceability event, all in the caller's transaction."""
-    purpose = rules.PURPOSES.get(data.purpose)
+def post_move(uow: UnitOfWork, *, move: MoveCreate, actor: Actor) -> StockMove:
+    """Move goods from one location to another: check who may, the rules and the stock, lock
+    and change the balances, journal the traceability event, all in the caller's transaction.
+    The API, the pages, the CLI and other modules all come here."""
+    if move.purpose == "adjustment":  # stock changes without goods moving: its own permission
+        _ensure_may(actor, STOCK_ADJUST)
+        _check_adjustment(uow, move)
+    else:
+        _ensure_may(actor, STOCK_MOVE)
+    return _record_move(uow, move, purpose_name=move.purpose, actor=actor)
+
+
+def _record_move(uow: UnitOfWork, data: MoveCreate, *, purpose_name: str, actor: Actor,
+                 reverses_id: int | None = None) -> StockMove:
+    purpose = rules.PURPOSES.get(purpose_name)
     if purpose is None:
-        raise MoveInvalid(f"unknown purpose {data.purpose!r}",
+        raise MoveInvalid(f"unknown purpose {purpose_name!r}",
                           errors=[_problem("purpose", "unknown")])
     item = catalog.get_item_or_raise(uow, data.item_id)
     source = get_location_or_raise(uow, data.from_location)
@@ -142,8 +141,6 @@ def post_move(uow: UnitOfWork, data: MoveIn) -> StockMove:
     if problem:
         raise MoveInvalid(f"{entered} {uom} is {base} {item.base_uom}: {problem}",
                           errors=[_problem("quantity", problem)])
-    if purpose.name == "adjustment":
-        _check_adjustment(uow, data)
     lot, unit = _things(uow, item, data, base)
     _check_issuable(uow, purpose, source, target, lot, unit)
     # The audit chain's lock first, then the balance rows: every writer takes them in this
@@ -155,14 +152,13 @@ def post_move(uow: UnitOfWork, data: MoveIn) -> StockMove:
     if is_internal(target):
         _put(uow, target, item.id, thing_key, base, lot, unit)
     moment = data.at or uow.now()
-    actor = uow.context.get("actor") or SYSTEM
     move = StockMove(item_id=item.id, lot_id=lot.id if lot else None,
                      unit_id=unit.id if unit else None, thing_key=thing_key, quantity=base,
                      entered_quantity=entered, entered_uom=uom, from_location_id=source.id,
                      to_location_id=target.id, at=moment, purpose=purpose.name,
                      reason_code=data.reason_code, note=data.note or "", doc=data.doc,
                      actor=actor.key, request_id=uow.context.get("request_id"),
-                     reverses_id=data.reverses_id)
+                     reverses_id=reverses_id)
     uow.session.add(move)
     uow.session.flush()
     thing = unit or lot
@@ -171,17 +167,22 @@ def post_move(uow: UnitOfWork, data: MoveIn) -> StockMove:
     return move
 
 
-def _check_adjustment(uow: UnitOfWork, data: MoveIn) -> None:
-    """An adjustment changes stock without goods moving: only with a reason (a reason code, a
-    note, or the change reason of the request). Who may adjust is the caller's permission
-    check (``inventory.stock.adjust`` on the routes; a count's approver)."""
-    if not ((data.reason_code or "").strip() or (data.note or "").strip()
-            or uow.context.get("reason")):
+def _check_adjustment(uow: UnitOfWork, data: MoveCreate) -> None:
+    """An adjustment changes stock without goods moving: only with one of the adjustment
+    reasons (``rules.ADJUSTMENT_REASONS``), which also becomes the audit trail's reason when the
+    request gave none."""
+    code = (data.reason_code or "").strip()
+    if not code:
         raise MoveInvalid("an adjustment needs a reason",
                           errors=[_problem("reason_code", "required")])
+    if code not in rules.ADJUSTMENT_REASONS:
+        raise MoveInvalid(f"unknown adjustment reason {code!r}",
+                          errors=[_problem("reason_code", "unknown")])
+    reason = code + (f": {data.note.strip()}" if (data.note or "").strip() else "")
+    uow.context.setdefault("reason", reason[:500])
 
 
-def _things(uow: UnitOfWork, item: Any, data: MoveIn, base: Decimal) -> tuple[Any, Any]:
+def _things(uow: UnitOfWork, item: Any, data: MoveCreate, base: Decimal) -> tuple[Any, Any]:
     lot = unit = None
     if data.unit_id is not None:
         unit = traceability.get_object_or_raise(uow, data.unit_id)
@@ -297,8 +298,9 @@ def _journal(uow: UnitOfWork, move: StockMove, purpose: rules.Purpose, source: L
                "to": target.code, "reason_code": move.reason_code})
 
 
-def reverse_move(uow: UnitOfWork, move_id: int, *, reason: str) -> StockMove:
-    """Undo a move with a reversing move (the original stays)."""
+def reverse_move(uow: UnitOfWork, *, move_id: int, reason: str, actor: Actor) -> StockMove:
+    """Undo a move with a reversing move (the original stays); needs the adjust permission."""
+    _ensure_may(actor, STOCK_ADJUST)
     original = uow.session.get(StockMove, move_id)
     if original is None:
         raise MoveInvalid(f"no stock move {move_id}", errors=[_problem("move_id", "unknown")])
@@ -308,9 +310,9 @@ def reverse_move(uow: UnitOfWork, move_id: int, *, reason: str) -> StockMove:
     if taken is not None or original.purpose == "reversal":
         raise MoveAlreadyReversed()
     uow.context.setdefault("reason", reason.strip())
-    return post_move(uow, MoveIn(
+    return _record_move(uow, MoveCreate(
         item_id=original.item_id, quantity=original.quantity,
         from_location=original.to_location_id, to_location=original.from_location_id,
-        purpose="reversal", lot_id=original.lot_id, unit_id=original.unit_id,
-        reason_code="reversal", note=reason.strip(), doc=original.doc,
-        reverses_id=original.id))
+        lot_id=original.lot_id, unit_id=original.unit_id, reason_code="reversal",
+        note=reason.strip()[:1000], doc=original.doc), purpose_name="reversal", actor=actor,
+        reverses_id=original.id)

@@ -15,6 +15,7 @@ from medtrace.modules.partners.schemas import PartnerCreate, PartnerPage, Partne
 from medtrace.modules.partners.service import (
     ENTITY,
     TradeDecision,
+    create_partner,
     ensure_may_trade,
     get_partner_by_code,
     get_partner_or_raise,
@@ -38,6 +39,7 @@ __all__ = [
     "PartnerRead",
     "PartnerWrite",
     "TradeDecision",
+    "create_partner",
     "ensure_may_trade",
     "get_partner_by_code",
     "get_partner_or_raise",

@@ -41,6 +41,7 @@ from medtrace.modules.inventory.counts.models import CountLine, CountSheet
 from medtrace.modules.inventory.errors import LocationNotFound
 from medtrace.modules.inventory.models import Balance, Location, StockMove
 from medtrace.modules.inventory.permissions import COUNT_MANAGE, COUNT_PERFORM, STOCK_ADJUST
+from medtrace.modules.inventory.schemas import MoveCreate
 from medtrace.platform.actor import SYSTEM, Actor
 from medtrace.platform.audit.chain import lock_chain
 from medtrace.platform.auth.errors import Forbidden
@@ -347,18 +348,21 @@ def approve_count_sheet(uow: UnitOfWork, sheet_id: int, *, reason: str,
     if actor.key in counters or actor.key == sheet.submitted_by:
         raise CountApprovalRefused("whoever counted or submitted a sheet cannot approve it",
                                    reason="counted or submitted")
+    if not actor.can(STOCK_ADJUST):  # approving posts adjustments
+        raise Forbidden(permission=STOCK_ADJUST)
     adjustment = _adjustment_location(uow, adjustment_location)
     uow.context.setdefault("reason", why)
     for line in lines:
         if not line.variance:
             continue
         gain = line.variance > 0
-        move = service.post_move(uow, service.MoveIn(
+        move = service.post_move(uow, move=MoveCreate(
             item_id=line.item_id, quantity=abs(line.variance),
             from_location=adjustment.id if gain else line.location_id,
             to_location=line.location_id if gain else adjustment.id,
             purpose="adjustment", lot_id=line.lot_id, unit_id=line.unit_id,
-            reason_code=ADJUSTMENT_REASON_CODE, note=why, doc=sheet.number))
+            reason_code=ADJUSTMENT_REASON_CODE, note=why[:1000], doc=sheet.number),
+            actor=actor)
         line.adjustment_move_id = move.id
     sheet.status = count_rules.APPROVED
     sheet.decided_by, sheet.decided_at, sheet.decision_reason = actor.key, uow.now(), why

@@ -253,11 +253,13 @@ def reverse_form(request: Request, move_id: int, _: Actor = require(STOCK_ADJUST
 
 
 @router.post("/inventory/moves/{move_id}/reverse", response_class=HTMLResponse)
-async def reverse(request: Request, move_id: int, _: Actor = require(STOCK_ADJUST)) -> Response:
+async def reverse(request: Request, move_id: int, actor: Actor = require(STOCK_ADJUST)
+                  ) -> Response:
     form = await request.form()
     reason = _text(form, "reason")
     done, problem = await _run(
-        request, lambda uow: service.reverse_move(uow, move_id, reason=reason).id,
+        request, lambda uow: service.reverse_move(uow, move_id=move_id, reason=reason,
+                                                  actor=actor).id,
         reason=reason or None)
     if problem is None:
         return RedirectResponse(f"/inventory/moves?done={done}", status_code=303)
@@ -290,10 +292,10 @@ def _move_page(request: Request, kind: str, status: int = 200,
                      reasons=labels.ADJUST_REASONS, **extra)
 
 
-async def _post_move(request: Request, kind: str) -> Response:
+async def _post_move(request: Request, kind: str, actor: Actor) -> Response:
     data = forms.MoveForm.read(await request.form())
     action = forms.post_adjustment if kind == "adjust" else forms.post_transfer
-    done, problem = await _run(request, lambda uow: action(uow, data).id)
+    done, problem = await _run(request, lambda uow: action(uow, data, actor).id)
     if problem is None:
         keep = ({"from_location": data.from_location, "to_location": data.to_location,
                  "purpose": data.purpose} if kind == "transfer" else {"location": data.location})
@@ -308,8 +310,8 @@ def transfer_form(request: Request, _: Actor = require(STOCK_MOVE)) -> Response:
 
 
 @router.post("/inventory/transfer", response_class=HTMLResponse)
-async def transfer(request: Request, _: Actor = require(STOCK_MOVE)) -> Response:
-    return await _post_move(request, "transfer")
+async def transfer(request: Request, actor: Actor = require(STOCK_MOVE)) -> Response:
+    return await _post_move(request, "transfer", actor)
 
 
 @router.get("/inventory/adjust", response_class=HTMLResponse)
@@ -318,8 +320,8 @@ def adjust_form(request: Request, _: Actor = require(STOCK_ADJUST)) -> Response:
 
 
 @router.post("/inventory/adjust", response_class=HTMLResponse)
-async def adjust(request: Request, _: Actor = require(STOCK_ADJUST)) -> Response:
-    return await _post_move(request, "adjust")
+async def adjust(request: Request, actor: Actor = require(STOCK_ADJUST)) -> Response:
+    return await _post_move(request, "adjust", actor)
 
 
 # -- FEFO ----------------------------------------------------------------------------------------

@@ -10,11 +10,14 @@ from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
-from medtrace.modules.inventory import models as labels
+from pydantic import ValidationError as PydanticValidationError
+
 from medtrace.modules.inventory import queries, service
 from medtrace.modules.inventory import queries as lookups
 from medtrace.modules.inventory.errors import MoveInvalid
 from medtrace.modules.inventory.models import StockMove
+from medtrace.modules.inventory.schemas import MoveCreate
+from medtrace.platform.actor import Actor
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.errors import DomainError, ValidationFailed
 
@@ -109,12 +112,22 @@ def _things(uow: UnitOfWork, data: MoveForm, problems: _Problems) -> dict[str, A
             "unit_id": unit.id if unit else None, "one_piece": bool(serial_text)}
 
 
-def post_transfer(uow: UnitOfWork, data: MoveForm) -> StockMove:
+def _schema(build: Callable[[], MoveCreate]) -> MoveCreate:
+    """The form's fields as the one input schema of a move; a field the schema refuses is a
+    field problem like any other."""
+    try:
+        return build()
+    except PydanticValidationError as exc:
+        raise MoveInvalid("the form does not fit a stock move", errors=[
+            {"field": str(error["loc"][0]) if error["loc"] else "", "message": "invalid"}
+            for error in exc.errors()]) from None
+
+
+def post_transfer(uow: UnitOfWork, data: MoveForm, actor: Actor) -> StockMove:
     """A transfer between two locations (also into quarantine or hold, and a release from
-    quarantine to available stock)."""
+    quarantine to available stock): the form mapped onto ``MoveCreate``; the service checks
+    the rest, as for the API and the CLI."""
     problems = _Problems()
-    if data.purpose not in labels.TRANSFER_PURPOSES:
-        problems.add("purpose", "unknown")
     things = _things(uow, data, problems)
     source = problems.check(lambda: lookups.find_location(uow, data.from_location,
                                                           "from_location"))
@@ -124,18 +137,17 @@ def post_transfer(uow: UnitOfWork, data: MoveForm) -> StockMove:
     problems.raise_any()
     assert things is not None and source is not None and target is not None
     assert quantity is not None
-    return service.post_move(uow, service.MoveIn(
+    move = _schema(lambda: MoveCreate(
         item_id=things["item_id"], quantity=quantity, uom=data.uom or None,
         from_location=source.id, to_location=target.id, purpose=data.purpose,
-        lot_id=things["lot_id"], unit_id=things["unit_id"], note=data.note[:1000]))
+        lot_id=things["lot_id"], unit_id=things["unit_id"], note=data.note))
+    return service.post_move(uow, move=move, actor=actor)
 
 
-def post_adjustment(uow: UnitOfWork, data: MoveForm) -> StockMove:
+def post_adjustment(uow: UnitOfWork, data: MoveForm, actor: Actor) -> StockMove:
     """More (``in``) or less (``out``) at a location than the books say, with a reason:
-    a move from or to the virtual adjustment location."""
+    a move from or to the virtual adjustment location (the service checks the reason)."""
     problems = _Problems()
-    if data.reason_code not in labels.ADJUST_REASONS:
-        problems.add("reason_code", "required")
     if data.direction not in ("in", "out"):
         problems.add("direction", "required")
     things = _things(uow, data, problems)
@@ -147,13 +159,12 @@ def post_adjustment(uow: UnitOfWork, data: MoveForm) -> StockMove:
     assert things is not None and place is not None and virtual is not None
     assert quantity is not None
     source, target = (virtual, place) if data.direction == "in" else (place, virtual)
-    reason = data.reason_code + (f": {data.note}" if data.note else "")
-    uow.context.setdefault("reason", reason[:500])  # the audit trail's reason
-    return service.post_move(uow, service.MoveIn(
+    move = _schema(lambda: MoveCreate(
         item_id=things["item_id"], quantity=quantity, uom=data.uom or None,
         from_location=source.id, to_location=target.id, purpose="adjustment",
-        lot_id=things["lot_id"], unit_id=things["unit_id"], reason_code=data.reason_code,
-        note=data.note[:1000]))
+        lot_id=things["lot_id"], unit_id=things["unit_id"],
+        reason_code=data.reason_code or None, note=data.note))
+    return service.post_move(uow, move=move, actor=actor)
 
 
 # -- filters of the list pages and the FEFO question ----------------------------------------------

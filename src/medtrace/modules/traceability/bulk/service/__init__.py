@@ -252,21 +252,16 @@ class TraceImport(LinkLoader):
                     raise ImportRowInvalid(f"items.csv line {line}: {exc}") from None
                 self.progress.file_rows["items.csv"] = \
                     self.progress.file_rows.get("items.csv", 0) + 1
-            for item_id, tracking in uow.session.execute(text(
-                    "SELECT id, tracking FROM catalog_item")):
-                self.item_tracking[item_id] = tracking
+            self.item_tracking.update(catalog.item_trackings(uow))
         self.report(self.progress)
 
     def _partner(self, uow: UnitOfWork, row: list[str]) -> None:
-        from medtrace.modules.partners.schemas import PartnerCreate
-        from medtrace.modules.partners.service import create_partner
-
         code, kind, name = row[0], row[1], row[2]
         if code in self.partners:
             return
         if kind not in ("supplier", "distributor", "hospital", "manufacturer"):
             raise RowError(f"unknown partner kind {kind!r}")
-        partner = create_partner(uow, PartnerCreate(
+        partner = partners.create_partner(uow, partners.PartnerCreate(
             code=code, name_zh=name, name_en=name, is_supplier=kind == "supplier",
             is_manufacturer=kind == "manufacturer",
             is_customer=kind in ("distributor", "hospital"),
