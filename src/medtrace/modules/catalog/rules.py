@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from medtrace.platform.enums import LabelledEnum
 from medtrace.platform.i18n import N_
 from medtrace.standards.udi import parse_udi
 
@@ -13,13 +14,29 @@ TRACKING_MODES = ("none", "lot", "serial", "lot_serial")
 CLASSES_CN = ("I", "II", "III")
 CLASSES_US = ("I", "II", "III")
 CLASSES_EU = ("I", "IIa", "IIb", "III")
-STATUSES = ("draft", "active", "obsolete")
-STATUS_LABELS = {"draft": N_("draft"), "active": N_("active"), "obsolete": N_("obsolete")}
+
+
+class ItemStatus(LabelledEnum):
+    """An item's life: drafted, active (may be bought, made, stocked and sold), obsolete."""
+
+    DRAFT = "draft", N_("draft")
+    ACTIVE = "active", N_("active")
+    OBSOLETE = "obsolete", N_("obsolete")
+
+    @property
+    def controlled(self) -> bool:
+        """A change to an item in this status needs a reason."""
+        return self is not ItemStatus.DRAFT
+
+
+STATUSES = ItemStatus.values()
+STATUS_LABELS = ItemStatus.labels()
 TRACKING_LABELS = {"none": N_("not tracked"), "lot": N_("by lot"),
                    "serial": N_("by serial number"), "lot_serial": N_("by lot and serial")}
 KIND_LABELS = {"finished": N_("finished device"), "subassembly": N_("subassembly"),
                "component": N_("component")}
-STATUS_MOVES = {"draft": {"active", "obsolete"}, "active": {"obsolete"}, "obsolete": {"active"}}
+STATUS_MOVES = {ItemStatus.DRAFT: {ItemStatus.ACTIVE, ItemStatus.OBSOLETE},
+                ItemStatus.ACTIVE: {ItemStatus.OBSOLETE}, ItemStatus.OBSOLETE: {ItemStatus.ACTIVE}}
 
 
 def gs1_check_digit(digits: str) -> int:

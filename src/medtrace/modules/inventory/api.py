@@ -41,13 +41,16 @@ def create_location(request: Request, body: LocationCreate,
 def list_balances(request: Request, location: str | None = None, item_id: int | None = None,
                   lot_id: int | None = None,
                   expiring_within_days: int | None = Query(None, ge=0, le=3650),
+                  issuable: bool | None = Query(None, description="true: only stock that may "
+                                                "be issued or shipped; false: only the rest"),
                   limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
                   _: Actor = require(STOCK_VIEW)) -> dict[str, Any]:
     with new_uow(request, write=False) as uow:
         where = service.get_location_or_raise(uow, location) if location else None
         rows, total = queries.balances(uow, queries.BalanceFilter(
             location=where, item_id=item_id, lot_id=lot_id,
-            expiring_within_days=expiring_within_days), limit=limit, offset=offset)
+            expiring_within_days=expiring_within_days, issuable=issuable),
+            limit=limit, offset=offset)
         return {"items": rows, "total": total, "limit": limit, "offset": offset}
 
 

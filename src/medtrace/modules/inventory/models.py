@@ -19,6 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from medtrace.modules import traceability
+from medtrace.modules.inventory.rules import LocationKind, StockStatus, VirtualRole
 from medtrace.platform.audit import Audited
 from medtrace.platform.db.base import Base, utcnow
 from medtrace.platform.i18n import N_, translate
@@ -111,13 +113,9 @@ class Balance(Base):
 # stock statuses, roles of virtual locations, move purposes, why stock may not be issued,
 # adjustment reasons, and the service's field messages.
 
-KINDS = {"site": N_("site"), "warehouse": N_("warehouse"), "zone": N_("zone"),
-         "bin": N_("bin"), "virtual": N_("virtual")}
-STOCK_STATUSES = {"quarantine": N_("quarantine"), "available": N_("available"),
-                  "rejected": N_("rejected goods"), "returns": N_("returns"), "hold": N_("on hold")}
-ROLES = {"supplier": N_("supplier"), "customer": N_("customer"),
-         "production": N_("production"), "scrap": N_("scrap"),
-         "adjustment": N_("adjustment"), "transit": N_("transit")}
+KINDS = LocationKind.labels()
+STOCK_STATUSES = StockStatus.labels()
+ROLES = VirtualRole.labels()
 PURPOSES = {"receipt": N_("receipt"), "transfer": N_("transfer"),
             "quarantine": N_("to quarantine or hold"), "release": N_("release"),
             "issue": N_("issue to production"), "ship": N_("shipment"),
@@ -126,9 +124,7 @@ PURPOSES = {"receipt": N_("receipt"), "transfer": N_("transfer"),
             "adjustment": N_("adjustment"), "reversal": N_("reversal")}
 #: the purposes the transfer form offers
 TRANSFER_PURPOSES = ("transfer", "quarantine", "release")
-LOT_STATUSES = {"quarantine": N_("quarantine"), "released": N_("released"),
-                "rejected": N_("rejected (nonconforming)"), "on_hold": N_("on hold"),
-                "recalled": N_("recalled")}
+LOT_STATUSES = traceability.LotStatus.labels()
 #: ``rules.not_issuable_reason`` answers
 NOT_ISSUABLE = {"recalled": N_("the lot is recalled"), "rejected": N_("the lot is rejected"),
                 "on_hold": N_("the lot is on hold"),

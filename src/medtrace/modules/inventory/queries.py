@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, not_, select
 
 from medtrace.modules import catalog, traceability
 from medtrace.modules.inventory import rules
@@ -60,6 +60,44 @@ class BalanceFilter:
     lot_id: int | None = None
     expiring_within_days: int | None = None
     include_zero: bool = False
+    issuable: bool | None = None  # True: only stock that may be issued; False: only the rest
+
+
+def effective_statuses(uow: UnitOfWork) -> dict[int, str | None]:
+    """Every location's stock status, inherited from the nearest ancestor that sets one (one
+    query over the locations)."""
+    rows = {row.id: (row.parent_id, row.stock_status) for row in uow.session.execute(
+        select(Location.id, Location.parent_id, Location.stock_status))}
+    found: dict[int, str | None] = {}
+
+    def status(location_id: int) -> str | None:
+        chain = []
+        current: int | None = location_id
+        while current is not None and current not in found:
+            parent, own = rows[current]
+            if own:
+                found[current] = own
+                break
+            chain.append(current)
+            current = parent
+        inherited = found.get(current) if current is not None else None
+        for walked in chain:
+            found[walked] = inherited
+        return found[location_id]
+
+    for location_id in rows:
+        status(location_id)
+    return found
+
+
+def issuable_clause(uow: UnitOfWork, today: dt.date) -> Any:
+    """SQL over ``Balance``: the stock may be issued or shipped: the lot or unit passes
+    ``traceability.lot_issuable_clause`` and the location's (inherited) status is issuable
+    (``rules.ISSUABLE_STOCK_STATUSES``). ``rules.not_issuable_reason`` says why a row fails."""
+    available = [location_id for location_id, status in effective_statuses(uow).items()
+                 if status in rules.ISSUABLE_STOCK_STATUSES]
+    return and_(traceability.lot_issuable_clause(Balance.thing_key, today),
+                Balance.location_id.in_(available))
 
 
 def balances(uow: UnitOfWork, wanted: BalanceFilter, *, limit: int = 200, offset: int = 0
@@ -75,6 +113,9 @@ def balances(uow: UnitOfWork, wanted: BalanceFilter, *, limit: int = 200, offset
         query = query.where(Balance.item_id == wanted.item_id)
     if wanted.lot_id is not None:
         query = query.where(Balance.lot_id == wanted.lot_id)
+    if wanted.issuable is not None:
+        clause = issuable_clause(uow, uow.today())
+        query = query.where(clause if wanted.issuable else not_(clause))
     rows = list(uow.session.scalars(query.order_by(Balance.item_id, Balance.location_id,
                                                    Balance.thing_key)))
     today = uow.today()
@@ -145,13 +186,13 @@ def fefo(uow: UnitOfWork, *, item_id: int, quantity: Decimal, within: Location |
     item = catalog.get_item_or_raise(uow, item_id)
     floor = min_remaining_days if min_remaining_days is not None else \
         item.min_remaining_shelf_life_days
-    found, _ = balances(uow, BalanceFilter(location=within, item_id=item_id), limit=100000)
+    issuable, _ = balances(uow, BalanceFilter(location=within, item_id=item_id, issuable=True),
+                           limit=100000)
+    held, _ = balances(uow, BalanceFilter(location=within, item_id=item_id, issuable=False),
+                       limit=100000)
     candidates = []
-    skipped = []
-    for row in found:
-        if not row["issuable"]:
-            skipped.append({**row, "why": row["not_issuable"]})
-            continue
+    skipped = [{**row, "why": row["not_issuable"]} for row in held]
+    for row in issuable:
         if floor is not None and row["days_left"] is not None and row["days_left"] < floor:
             skipped.append({**row, "why": f"less than {floor} days left"})
             continue

@@ -8,10 +8,55 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-LOCATION_KINDS = ("site", "warehouse", "zone", "bin", "virtual")
+from medtrace.modules import traceability
+from medtrace.platform.enums import LabelledEnum
+from medtrace.platform.i18n import N_
+
+
+class LocationKind(LabelledEnum):
+    """Locations nest in this order (a bin in a zone in a warehouse in a site); virtual ones
+    stand for partners and bookkeeping and hold no stock of ours."""
+
+    SITE = "site", N_("site")
+    WAREHOUSE = "warehouse", N_("warehouse")
+    ZONE = "zone", N_("zone")
+    BIN = "bin", N_("bin")
+    VIRTUAL = "virtual", N_("virtual")
+
+    @property
+    def holds_stock(self) -> bool:
+        return self in HOLDING_KINDS
+
+
+class StockStatus(LabelledEnum):
+    """What stock in a location may be used for; a location without one inherits its parent's.
+    Only ``available`` stock may be issued or shipped (``queries.issuable_clause``)."""
+
+    QUARANTINE = "quarantine", N_("quarantine")
+    AVAILABLE = "available", N_("available")
+    REJECTED = "rejected", N_("rejected goods")
+    RETURNS = "returns", N_("returns")
+    HOLD = "hold", N_("on hold")
+
+    @property
+    def issuable(self) -> bool:
+        return self in ISSUABLE_STOCK_STATUSES
+
+
+class VirtualRole(LabelledEnum):
+    SUPPLIER = "supplier", N_("supplier")
+    CUSTOMER = "customer", N_("customer")
+    PRODUCTION = "production", N_("production")
+    SCRAP = "scrap", N_("scrap")
+    ADJUSTMENT = "adjustment", N_("adjustment")
+    TRANSIT = "transit", N_("transit")
+
+
+LOCATION_KINDS = LocationKind.values()
 HOLDING_KINDS = ("warehouse", "zone", "bin")  # internal locations that hold stock
-STOCK_STATUSES = ("quarantine", "available", "rejected", "returns", "hold")
-VIRTUAL_ROLES = ("supplier", "customer", "production", "scrap", "adjustment", "transit")
+STOCK_STATUSES = StockStatus.values()
+ISSUABLE_STOCK_STATUSES = frozenset({StockStatus.AVAILABLE})
+VIRTUAL_ROLES = VirtualRole.values()
 #: why stock is adjusted: every adjustment names one (``count``: an approved count sheet)
 ADJUSTMENT_REASONS = ("count_difference", "damaged", "found", "lost", "data_correction", "other",
                       "count")
@@ -59,11 +104,11 @@ def whole_or_exact(quantity: Decimal, base_uom: str) -> str | None:
 def not_issuable_reason(*, lot_status: str | None, expiry: dt.date | None, today: dt.date,
                         location_status: str | None) -> str | None:
     """Why stock may not be issued or shipped (``MT-INV-LOT-NOT-ISSUABLE``), or None."""
-    if lot_status in ("recalled", "rejected", "on_hold", "quarantine"):
+    if lot_status is not None and lot_status not in traceability.ISSUABLE_STATUSES:
         return lot_status
     if expiry is not None and expiry < today:
         return "expired"
-    if location_status not in (None, "available"):
+    if location_status is not None and location_status not in ISSUABLE_STOCK_STATUSES:
         return f"location {location_status}"
     return None
 

@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
+from medtrace.modules.inventory.rules import LocationKind, StockStatus, VirtualRole
+
 #: the largest id a column holds (64-bit signed)
 MAX_ID = 2**63 - 1
 #: quantities are NUMERIC(24, 6): below 10^18 in magnitude
@@ -27,12 +29,11 @@ class LocationCreate(BaseModel):
     code: str = Field(min_length=1, max_length=40)
     name_zh: str = Field(min_length=1, max_length=100)
     name_en: str = Field(min_length=1, max_length=100)
-    kind: Literal["site", "warehouse", "zone", "bin", "virtual"]
+    kind: LocationKind
     parent: str | None = Field(default=None, max_length=40, description="Parent location code")
-    stock_status: Literal["quarantine", "available", "rejected", "returns", "hold"] | None = None
+    stock_status: StockStatus | None = None
     temperature_zone: str | None = Field(default=None, max_length=20)
-    role: Literal["supplier", "customer", "production", "scrap", "adjustment",
-                  "transit"] | None = None
+    role: VirtualRole | None = None
 
 
 class MoveCreate(BaseModel):

@@ -10,7 +10,15 @@ from medtrace.modules.traceability.errors import (
     TraceNotFound,
     TraceNumberTaken,
 )
-from medtrace.modules.traceability.queries import backward, describe, forward, resolve, timeline
+from medtrace.modules.traceability.queries import (
+    backward,
+    describe,
+    forward,
+    lot_issuable_clause,
+    resolve,
+    timeline,
+)
+from medtrace.modules.traceability.rules import ISSUABLE_STATUSES, LotStatus
 from medtrace.modules.traceability.service import (
     Part,
     Party,
@@ -28,6 +36,8 @@ from medtrace.modules.traceability.service import (
 )
 
 __all__ = [
+    "ISSUABLE_STATUSES",
+    "LotStatus",
     "Part",
     "Party",
     "StatusChangeRefused",
@@ -48,6 +58,7 @@ __all__ = [
     "get_object",
     "get_object_or_raise",
     "link",
+    "lot_issuable_clause",
     "record_event",
     "resolve",
     "reverse_link",

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Date, bindparam, case, select, text
+from sqlalchemy import Date, bindparam, case, exists, func, or_, select, text
+from sqlalchemy.orm import aliased
 
 from medtrace.modules import catalog, partners
 from medtrace.modules.traceability import rules
@@ -429,3 +430,18 @@ def _zone(offset: str) -> dt.tzinfo:
     sign = -1 if offset.startswith("-") else 1
     hours, minutes = offset[1:].split(":")
     return dt.timezone(sign * dt.timedelta(hours=int(hours), minutes=int(minutes)))
+
+
+# -- issuability, the one SQL predicate ------------------------------------------------------------
+def lot_issuable_clause(thing_id: Any, today: dt.date) -> Any:
+    """SQL: the lot or serial unit whose id is ``thing_id`` (a column of the caller's query) may
+    be issued or shipped: its status is issuable (``rules.ISSUABLE_STATUSES``) and it has not
+    expired (a unit without an expiry of its own has its lot's). Id 0 (untracked goods) is
+    always issuable. The same rule as ``rules.LotStatus.issuable`` with the expiry, written
+    once for every query that filters stock."""
+    thing, lot = aliased(TraceObject), aliased(TraceObject)
+    expiry = func.coalesce(thing.expiry_date, lot.expiry_date)
+    return or_(thing_id == 0, exists(
+        select(thing.id).select_from(thing).outerjoin(lot, lot.id == thing.lot_id)
+        .where(thing.id == thing_id, thing.status.in_(rules.ISSUABLE_STATUSES),
+               or_(expiry.is_(None), expiry >= today))))

@@ -7,13 +7,37 @@ import datetime as dt
 from dataclasses import dataclass
 
 from medtrace.modules.catalog import gs1_check_digit
+from medtrace.platform.enums import LabelledEnum
+from medtrace.platform.i18n import N_
 
 KINDS = ("lot", "unit", "container")
 
 # --- status (quality) ------------------------------------------------------------------------
-QUARANTINE, RELEASED, REJECTED, ON_HOLD, RECALLED = (
-    "quarantine", "released", "rejected", "on_hold", "recalled")
-STATUSES = (QUARANTINE, RELEASED, REJECTED, ON_HOLD, RECALLED)
+class LotStatus(LabelledEnum):
+    """The quality status of a lot, serial unit or container. Only ``released`` goods may be
+    issued or shipped (and only before they expire): ``queries.lot_issuable_clause`` is that
+    rule in SQL, ``inventory`` and every later module filter with it."""
+
+    QUARANTINE = "quarantine", N_("quarantine")
+    RELEASED = "released", N_("released")
+    REJECTED = "rejected", N_("rejected")
+    ON_HOLD = "on_hold", N_("on hold")
+    RECALLED = "recalled", N_("recalled")
+
+    @property
+    def issuable(self) -> bool:
+        return self in ISSUABLE_STATUSES
+
+    @property
+    def final(self) -> bool:
+        """No status move leads out of it."""
+        return not STATUS_MOVES[self]
+
+
+QUARANTINE, RELEASED, REJECTED, ON_HOLD, RECALLED = LotStatus
+STATUSES = LotStatus.values()
+#: what may be issued, moved to production or shipped
+ISSUABLE_STATUSES = frozenset({LotStatus.RELEASED})
 # Allowed moves; "any -> recalled" is added below. Releasing needs QA's e-signature.
 STATUS_MOVES: dict[str, set[str]] = {
     QUARANTINE: {RELEASED, REJECTED, ON_HOLD},

@@ -137,8 +137,10 @@ def below_minimum(uow: UnitOfWork) -> list[dict[str, Any]]:
         item = catalog.get_item_or_raise(uow, row.item_id)
         found, _ = queries.balances(uow, queries.BalanceFilter(location=site, item_id=item.id),
                                     limit=EVERYTHING)
+        usable_rows, _ = queries.balances(uow, queries.BalanceFilter(
+            location=site, item_id=item.id, issuable=True), limit=EVERYTHING)
         on_hand = sum((Decimal(b["quantity"]) for b in found), Decimal(0))
-        usable = sum((Decimal(b["quantity"]) for b in found if b["issuable"]), Decimal(0))
+        usable = sum((Decimal(b["quantity"]) for b in usable_rows), Decimal(0))
         if usable < row.min_quantity:
             out.append({"item": item.code, "item_id": item.id, "site": site.code,
                         "site_id": site.id, "minimum": str(row.min_quantity),

@@ -4,7 +4,7 @@ minimum stock levels and stock alerts."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from medtrace.modules.inventory import service
 from medtrace.modules.inventory.alerts import queries as alerts
 from medtrace.modules.inventory.counts import service as counts
+from medtrace.modules.inventory.counts.rules import CountStatus
 from medtrace.modules.inventory.permissions import (
     COUNT_MANAGE,
     COUNT_PERFORM,
@@ -25,7 +26,6 @@ from medtrace.platform.web.deps import new_uow
 
 router = APIRouter(prefix="/api/v1/inventory", tags=["inventory counts and alerts"])
 
-Status = Literal["draft", "counting", "submitted", "approved", "rejected"]
 
 
 class SheetWrite(BaseModel):
@@ -74,7 +74,7 @@ def create_sheet(request: Request, body: SheetWrite, _: Actor = require(COUNT_MA
 
 
 @router.get("/counts", summary="Count sheets (newest first)")
-def list_sheets(request: Request, status: Status | None = None, location: str | None = None,
+def list_sheets(request: Request, status: CountStatus | None = None, location: str | None = None,
                 limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
                 actor: Actor = require_signed_in()) -> dict[str, Any]:
     counts.ensure_may_view(actor)

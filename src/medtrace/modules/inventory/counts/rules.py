@@ -7,9 +7,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-DRAFT, COUNTING, SUBMITTED, APPROVED, REJECTED = (
-    "draft", "counting", "submitted", "approved", "rejected")
-STATUSES = (DRAFT, COUNTING, SUBMITTED, APPROVED, REJECTED)
+from medtrace.platform.enums import LabelledEnum
+from medtrace.platform.i18n import N_
+
+
+class CountStatus(LabelledEnum):
+    """A count sheet's life: drafted, being counted, submitted for review, then approved (the
+    variances posted) or rejected (stock untouched)."""
+
+    DRAFT = "draft", N_("draft")
+    COUNTING = "counting", N_("counting")
+    SUBMITTED = "submitted", N_("submitted")
+    APPROVED = "approved", N_("approved")
+    REJECTED = "rejected", N_("rejected")
+
+    @property
+    def open(self) -> bool:
+        return self in OPEN
+
+
+DRAFT, COUNTING, SUBMITTED, APPROVED, REJECTED = CountStatus
+STATUSES = CountStatus.values()
 OPEN = (DRAFT, COUNTING, SUBMITTED)
 #: the statuses each action starts from
 ALLOWED_FROM = {

@@ -4,6 +4,7 @@ roles, trace directions. Pure data, no I/O."""
 
 from __future__ import annotations
 
+from medtrace.modules.traceability.rules import LotStatus
 from medtrace.platform.i18n import N_, translate
 
 DIRECTIONS = {
@@ -19,14 +20,8 @@ DIRECTION_TITLES = {
 
 KINDS = {"lot": N_("lot"), "unit": N_("serial unit"), "container": N_("container")}
 
-# quality status of lots and units
-STATUSES = {
-    "quarantine": N_("quarantine"),
-    "released": N_("released"),
-    "rejected": N_("rejected"),
-    "on_hold": N_("on hold"),
-    "recalled": N_("recalled"),
-}
+# quality status of lots and units: the enum's labels
+STATUSES = LotStatus.labels()
 
 # whereabouts
 STATES = {
