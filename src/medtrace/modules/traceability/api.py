@@ -3,17 +3,22 @@ timeline), things and their status, links and events."""
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
 
 from medtrace.modules.traceability import queries, service
 from medtrace.modules.traceability.permissions import TRACE_RECORD, TRACE_VIEW
+from medtrace.modules.traceability.schemas import (
+    ContainerCreate,
+    LinkIn,
+    LotCreate,
+    ReverseIn,
+    StatusIn,
+    UnitCreate,
+)
 from medtrace.platform.actor import Actor
 from medtrace.platform.auth.permissions import require, require_signed_in
 from medtrace.platform.web.deps import new_uow
@@ -64,50 +69,6 @@ def trace_timeline(request: Request, code: str = CODE, item: str | None = ITEM,
                    _: Actor = require(TRACE_VIEW)) -> Response:
     with new_uow(request, write=False) as uow:
         return _json(queries.timeline(uow, queries.resolve(uow, code, item=item)))
-
-
-class LotCreate(BaseModel):
-    item_id: int
-    number: str | None = Field(default=None, min_length=1, max_length=20,
-                               description="None: issued by the item's numbering rule")
-    manufacture_date: dt.date | None = None
-    expiry_date: dt.date | None = None
-    supplier_id: int | None = None
-    supplier_lot: str | None = Field(default=None, max_length=64)
-    quantity: Decimal | None = None
-    uom: str | None = None
-
-
-class UnitCreate(BaseModel):
-    item_id: int
-    serial: str | None = Field(default=None, min_length=1, max_length=20,
-                               description="None: issued by the item's numbering rule")
-    lot_id: int | None = None
-
-
-class ContainerCreate(BaseModel):
-    sscc: str
-    container_type: Literal["case", "pallet", "tote", "other"] = "case"
-    item_id: int | None = None
-
-
-class StatusIn(BaseModel):
-    status: Literal["released", "rejected", "on_hold", "recalled", "quarantine"]
-    reason: str = Field(min_length=1, max_length=500)
-    password: str | None = Field(default=None, description="Signing password (release, reject)")
-
-
-class LinkIn(BaseModel):
-    child_id: int
-    parent_id: int
-    kind: Literal["production", "split", "merge", "repack", "replacement", "packing"]
-    quantity: Decimal | None = None
-    uom: str | None = None
-    doc: str | None = Field(default=None, max_length=64)
-
-
-class ReverseIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=500)
 
 
 def _described(uow, thing) -> dict[str, Any]:  # type: ignore[no-untyped-def]

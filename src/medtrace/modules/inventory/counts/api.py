@@ -3,16 +3,20 @@ minimum stock levels and stock alerts."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, Field
 
 from medtrace.modules.inventory import service
 from medtrace.modules.inventory.alerts import queries as alerts
 from medtrace.modules.inventory.counts import service as counts
 from medtrace.modules.inventory.counts.rules import CountStatus
+from medtrace.modules.inventory.counts.schemas import (
+    DecisionWrite,
+    EntriesWrite,
+    MinStockWrite,
+    SheetWrite,
+)
 from medtrace.modules.inventory.permissions import (
     COUNT_MANAGE,
     COUNT_PERFORM,
@@ -25,42 +29,6 @@ from medtrace.platform.auth.permissions import require, require_signed_in
 from medtrace.platform.web.deps import new_uow
 
 router = APIRouter(prefix="/api/v1/inventory", tags=["inventory counts and alerts"])
-
-
-
-class SheetWrite(BaseModel):
-    location: str = Field(description="Location code: the subtree to count")
-    item_ids: list[int] = Field(default_factory=list, description="Only these items (empty: "
-                                                                  "every item)")
-    note: str = Field(default="", max_length=1000)
-
-
-class EntryWrite(BaseModel):
-    quantity: Decimal = Field(ge=0, description="Counted, in `uom` (default the base unit)")
-    uom: str | None = None
-    line_id: int | None = Field(default=None, description="A line of the sheet, or give "
-                                                          "location, item and lot or unit")
-    location: str | None = Field(default=None, description="Location code")
-    item_id: int | None = None
-    lot_id: int | None = None
-    unit_id: int | None = None
-
-
-class EntriesWrite(BaseModel):
-    entries: list[EntryWrite] = Field(min_length=1, max_length=5000)
-
-
-class DecisionWrite(BaseModel):
-    reason: str = Field(min_length=1, max_length=500)
-    adjustment_location: str | None = Field(
-        default=None, description="Virtual adjustment location code (default: the first one)")
-
-
-class MinStockWrite(BaseModel):
-    item_id: int
-    site: str = Field(description="Site (or top-level warehouse) code")
-    quantity: Decimal = Field(ge=0)
-    uom: str | None = None
 
 
 # --- count sheets -------------------------------------------------------------------------------
