@@ -21,6 +21,7 @@ from medtrace.platform.actor import Actor
 from medtrace.platform.auth.permissions import require
 from medtrace.platform.errors import ValidationFailed
 from medtrace.platform.web.deps import new_uow
+from medtrace.platform.web.params import Offset, PathId
 from medtrace.standards.udi import render_label
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
@@ -52,7 +53,7 @@ def list_items(
     class_cn: str | None = Query(None, description="China class I, II or III"),
     custom: list[str] = Query([], description="Custom field filter name:value (repeatable)"),
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
     _: Actor = require(ITEM_VIEW),
 ) -> ItemPage:
     with new_uow(request, write=False) as uow:
@@ -70,14 +71,14 @@ def create_item(request: Request, body: ItemCreate, _: Actor = require(ITEM_EDIT
 
 
 @router.get("/items/{item_id}", response_model=ItemRead, summary="One item")
-def get_item(request: Request, item_id: int, _: Actor = require(ITEM_VIEW)) -> ItemRead:
+def get_item(request: Request, item_id: PathId, _: Actor = require(ITEM_VIEW)) -> ItemRead:
     with new_uow(request, write=False) as uow:
         return _read(uow, service.get_item_or_raise(uow, item_id))
 
 
 @router.put("/items/{item_id}", response_model=ItemRead, summary="Replace an item's data")
 def update_item(
-    request: Request, item_id: int, body: ItemUpdate, _: Actor = require(ITEM_EDIT)
+    request: Request, item_id: PathId, body: ItemUpdate, _: Actor = require(ITEM_EDIT)
 ) -> ItemRead:
     with new_uow(request) as uow:
         return _read(uow, service.update_item(uow, item_id, body))
@@ -86,7 +87,7 @@ def update_item(
 @router.post("/items/{item_id}/status", response_model=ItemRead,
              summary="Activate or retire an item (a reason is needed once it is active)")
 def change_status(
-    request: Request, item_id: int, body: StatusChange, _: Actor = require(ITEM_STATUS)
+    request: Request, item_id: PathId, body: StatusChange, _: Actor = require(ITEM_STATUS)
 ) -> ItemRead:
     with new_uow(request, reason=body.reason) as uow:
         return _read(uow, service.set_status(uow, item_id, body.status))
@@ -101,7 +102,7 @@ def parse_udi(request: Request, body: ScanIn, _: Actor = require(ITEM_VIEW)) -> 
 @router.get("/items/{item_id}/label", summary="GS1 DataMatrix label of a unit (PNG or SVG)",
             response_class=Response)
 def label(
-    request: Request, item_id: int, lot: str | None = None, serial: str | None = None,
+    request: Request, item_id: PathId, lot: str | None = None, serial: str | None = None,
     expiry: str | None = Query(None, description="YYYY-MM-DD or YYMMDD"),
     production_date: str | None = None, level: int = Query(0, ge=0, le=9),
     format: str = Query("png", pattern="^(png|svg)$"), _: Actor = require(ITEM_VIEW),

@@ -4,7 +4,7 @@ reversals, FEFO suggestions, reconciliation."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
@@ -19,6 +19,7 @@ from medtrace.modules.inventory.schemas import LocationCreate, MoveCreate, MoveR
 from medtrace.platform.actor import Actor
 from medtrace.platform.auth.permissions import require
 from medtrace.platform.web.deps import new_uow
+from medtrace.platform.web.params import MAX_ID, MAX_QUANTITY, Offset, PathId, QueryId
 
 router = APIRouter(prefix="/api/v1/inventory", tags=["inventory"])
 
@@ -38,12 +39,12 @@ def create_location(request: Request, body: LocationCreate,
 
 
 @router.get("/balances", summary="Stock on hand (filters, paginated)")
-def list_balances(request: Request, location: str | None = None, item_id: int | None = None,
-                  lot_id: int | None = None,
+def list_balances(request: Request, location: str | None = None, item_id: QueryId = None,
+                  lot_id: QueryId = None,
                   expiring_within_days: int | None = Query(None, ge=0, le=3650),
                   issuable: bool | None = Query(None, description="true: only stock that may "
                                                 "be issued or shipped; false: only the rest"),
-                  limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
+                  limit: int = Query(100, ge=1, le=1000), offset: Offset = 0,
                   _: Actor = require(STOCK_VIEW)) -> dict[str, Any]:
     with new_uow(request, write=False) as uow:
         where = service.get_location_or_raise(uow, location) if location else None
@@ -55,9 +56,9 @@ def list_balances(request: Request, location: str | None = None, item_id: int | 
 
 
 @router.get("/moves", summary="Move history (filters, paginated)")
-def list_moves(request: Request, item_id: int | None = None, location: str | None = None,
+def list_moves(request: Request, item_id: QueryId = None, location: str | None = None,
                doc: str | None = None, limit: int = Query(100, ge=1, le=1000),
-               offset: int = Query(0, ge=0), _: Actor = require(STOCK_VIEW)) -> dict[str, Any]:
+               offset: Offset = 0, _: Actor = require(STOCK_VIEW)) -> dict[str, Any]:
     with new_uow(request, write=False) as uow:
         where = service.get_location_or_raise(uow, location) if location else None
         rows, total = queries.moves(uow, item_id=item_id, location=where, doc=doc, limit=limit,
@@ -75,7 +76,7 @@ def post_move(request: Request, body: MoveCreate, actor: Actor = require(STOCK_M
 
 
 @router.post("/moves/{move_id}/reverse", status_code=201, summary="Reverse a move")
-def reverse(request: Request, move_id: int, body: MoveReverse,
+def reverse(request: Request, move_id: PathId, body: MoveReverse,
             actor: Actor = require(STOCK_ADJUST)) -> dict[str, Any]:
     with new_uow(request, write=True, reason=body.reason) as uow:
         move = service.reverse_move(uow, move_id=move_id, reason=body.reason, actor=actor)
@@ -83,8 +84,9 @@ def reverse(request: Request, move_id: int, body: MoveReverse,
 
 
 @router.get("/fefo", summary="Where to pick first (first expired, first out)")
-def fefo(request: Request, item_id: int, quantity: Decimal, location: str | None = None,
-         min_remaining_days: int | None = Query(None, ge=0),
+def fefo(request: Request, item_id: Annotated[int, Query(ge=1, le=MAX_ID)],
+         quantity: Annotated[Decimal, Query(gt=0, lt=MAX_QUANTITY)], location: str | None = None,
+         min_remaining_days: int | None = Query(None, ge=0, le=36500),
          _: Actor = require(STOCK_VIEW)) -> dict[str, Any]:
     with new_uow(request, write=False) as uow:
         where = service.get_location_or_raise(uow, location) if location else None

@@ -5,6 +5,7 @@ approved-supplier lists."""
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from pydantic import ValidationError
@@ -42,6 +43,7 @@ from medtrace.platform.auth.permissions import require
 from medtrace.platform.customfields.present import parse_pairs
 from medtrace.platform.errors import ValidationFailed
 from medtrace.platform.web.deps import new_uow
+from medtrace.platform.web.params import MAX_ID, Offset, PathId, QueryId
 
 router = APIRouter(prefix="/api/v1", tags=["partners"])
 
@@ -62,7 +64,7 @@ def list_partners(
     active: bool | None = Query(None),
     custom: list[str] = Query([], description="Custom field filter name:value (repeatable)"),
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
     _: Actor = require(PARTNER_VIEW),
 ) -> PartnerPage:
     with new_uow(request, write=False) as uow:
@@ -84,14 +86,14 @@ def create_partner(request: Request, body: PartnerCreate,
 
 
 @router.get("/partners/{partner_id}", response_model=PartnerRead, summary="One partner")
-def get_partner(request: Request, partner_id: int,
+def get_partner(request: Request, partner_id: PathId,
                 _: Actor = require(PARTNER_VIEW)) -> PartnerRead:
     with new_uow(request, write=False) as uow:
         return _read(uow, service.get_partner_or_raise(uow, partner_id))
 
 
 @router.put("/partners/{partner_id}", response_model=PartnerRead, summary="Change a partner")
-def update_partner(request: Request, partner_id: int, body: PartnerWrite,
+def update_partner(request: Request, partner_id: PathId, body: PartnerWrite,
                    _: Actor = require(PARTNER_EDIT)) -> PartnerRead:
     with new_uow(request) as uow:
         return _read(uow, service.update_partner(uow, partner_id, body))
@@ -100,7 +102,7 @@ def update_partner(request: Request, partner_id: int, body: PartnerWrite,
 @router.post("/partners/{partner_id}/documents", response_model=DocumentRead, status_code=201,
              summary="Add a qualification document (multipart: `data` JSON and optional `file`)")
 async def add_document(
-    request: Request, partner_id: int, data: str = Form(..., description="DocumentWrite JSON"),
+    request: Request, partner_id: PathId, data: str = Form(..., description="DocumentWrite JSON"),
     file: UploadFile | None = File(None), _: Actor = require(PARTNER_EDIT),
 ) -> DocumentRead:
     try:
@@ -123,7 +125,8 @@ async def add_document(
 
 @router.get("/partners/{partner_id}/may-trade", response_model=TradeDecisionRead,
             summary="May we buy this item from / sell it to the partner? With the reasons")
-def may_trade(request: Request, partner_id: int, item_id: int,
+def may_trade(request: Request, partner_id: PathId,
+              item_id: Annotated[int, Query(ge=1, le=MAX_ID)],
               direction: str = Query(..., pattern="^(buy|sell)$"),
               _: Actor = require(PARTNER_VIEW)) -> TradeDecisionRead:
     with new_uow(request, write=False) as uow:
@@ -136,7 +139,7 @@ def may_trade(request: Request, partner_id: int, item_id: int,
 @router.get("/partner-documents/expiring", response_model=ExpiringPage,
             summary="Documents expiring within N days (or expired), paginated")
 def expiring(request: Request, days: int = Query(30, ge=0, le=3650),
-             limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+             limit: int = Query(50, ge=1, le=500), offset: Offset = 0,
              _: Actor = require(PARTNER_VIEW)) -> ExpiringPage:
     with new_uow(request, write=False) as uow:
         today = uow.today()
@@ -154,8 +157,8 @@ def list_approvals(
     request: Request,
     status: str | None = Query(None, description="pending, approved or rejected"),
     kind: str | None = Query(None, description="supplier, customer or supplier_item"),
-    partner_id: int | None = Query(None),
-    limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+    partner_id: QueryId = None,
+    limit: int = Query(50, ge=1, le=500), offset: Offset = 0,
     _: Actor = require(PARTNER_VIEW),
 ) -> ApprovalPage:
     with new_uow(request, write=False) as uow:
@@ -176,7 +179,7 @@ def request_approval(request: Request, body: ApprovalRequest,
 
 @router.post("/first-approvals/{approval_id}/approve", response_model=ApprovalRead,
              summary="Approve, with QA's electronic signature")
-def approve(request: Request, approval_id: int, body: ApprovalDecision,
+def approve(request: Request, approval_id: PathId, body: ApprovalDecision,
             actor: Actor = require(APPROVAL_DECIDE)) -> ApprovalRead:
     with new_uow(request) as uow:
         return ApprovalRead.model_validate(service.decide_first_approval(
@@ -186,7 +189,7 @@ def approve(request: Request, approval_id: int, body: ApprovalDecision,
 
 @router.post("/first-approvals/{approval_id}/reject", response_model=ApprovalRead,
              summary="Reject, with QA's electronic signature")
-def reject(request: Request, approval_id: int, body: ApprovalDecision,
+def reject(request: Request, approval_id: PathId, body: ApprovalDecision,
            actor: Actor = require(APPROVAL_DECIDE)) -> ApprovalRead:
     with new_uow(request) as uow:
         return ApprovalRead.model_validate(service.decide_first_approval(
@@ -203,11 +206,11 @@ def _listed(row: service.ListedSupplier) -> ApprovedSupplierRead:
             summary="Approved-supplier lists (filters, paginated)")
 def list_approved_suppliers(
     request: Request,
-    item_id: int | None = Query(None),
-    partner_id: int | None = Query(None),
+    item_id: QueryId = None,
+    partner_id: QueryId = None,
     active: bool | None = Query(True, description="false: suppliers taken off a list"),
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
     _: Actor = require(PARTNER_VIEW),
 ) -> ApprovedSupplierPage:
     with new_uow(request, write=False) as uow:
@@ -232,7 +235,7 @@ def add_approved_supplier(request: Request, body: ApprovedSupplierWrite,
 
 @router.delete("/approved-suppliers/{entry_id}", response_model=ApprovedSupplierRead,
                summary="Take a supplier off an item's list (reason in X-Change-Reason)")
-def remove_approved_supplier(request: Request, entry_id: int,
+def remove_approved_supplier(request: Request, entry_id: PathId,
                              _: Actor = require(ASL_EDIT)) -> ApprovedSupplierRead:
     with new_uow(request) as uow:
         entry = service.remove_approved_supplier(uow, entry_id)

@@ -34,6 +34,7 @@ from medtrace.platform.i18n import N_, gettext
 from medtrace.platform.web import csrf
 from medtrace.platform.web.deps import new_uow
 from medtrace.platform.web.forms import form_action, form_error
+from medtrace.platform.web.params import PathId
 from medtrace.platform.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf.csrf_protect)])
@@ -79,7 +80,7 @@ def _list_filters(request: Request, uow: UnitOfWork) -> dict[str, Any]:
 
 
 @router.get("/partners", response_class=HTMLResponse)
-def partners(request: Request, page: int = Query(1, ge=1),
+def partners(request: Request, page: int = Query(1, ge=1, le=100_000),
              _: Actor = require(PARTNER_VIEW)) -> Response:
     with new_uow(request, write=False) as uow:
         filters = _list_filters(request, uow)
@@ -212,7 +213,8 @@ async def create_partner(request: Request, _: Actor = require(PARTNER_EDIT)) -> 
 
 
 @router.get("/partners/expiring", response_class=HTMLResponse)
-def expiring(request: Request, days: int = Query(30, ge=0, le=3650), page: int = Query(1, ge=1),
+def expiring(request: Request, days: int = Query(30, ge=0, le=3650),
+             page: int = Query(1, ge=1, le=100_000),
              _: Actor = require(PARTNER_VIEW)) -> Response:
     with new_uow(request, write=False) as uow:
         today = uow.today()
@@ -235,13 +237,13 @@ def _approvals(request: Request, page: int, status: int = 200, **extra: Any) -> 
 
 
 @router.get("/partners/approvals", response_class=HTMLResponse)
-def approvals(request: Request, page: int = Query(1, ge=1),
+def approvals(request: Request, page: int = Query(1, ge=1, le=100_000),
               _: Actor = require(PARTNER_VIEW)) -> Response:
     return _approvals(request, page)
 
 
 @router.post("/partners/approvals/{approval_id}", response_class=HTMLResponse)
-async def decide(request: Request, approval_id: int,
+async def decide(request: Request, approval_id: PathId,
                  actor: Actor = require(APPROVAL_DECIDE)) -> Response:
     form = await request.form()
 
@@ -310,7 +312,7 @@ async def add_approved_supplier(request: Request, _: Actor = require(ASL_EDIT)) 
 
 
 @router.post("/partners/approved-suppliers/{entry_id}/remove", response_class=HTMLResponse)
-async def remove_approved_supplier(request: Request, entry_id: int,
+async def remove_approved_supplier(request: Request, entry_id: PathId,
                                    _: Actor = require(ASL_EDIT)) -> Response:
     form = await request.form()
     reason = str(form.get("reason", "")).strip() or None
@@ -325,7 +327,7 @@ async def remove_approved_supplier(request: Request, entry_id: int,
 # -- one partner -----------------------------------------------------------------------------
 
 
-def _detail(request: Request, partner_id: int, status: int = 200, **extra: Any) -> Response:
+def _detail(request: Request, partner_id: PathId, status: int = 200, **extra: Any) -> Response:
     with new_uow(request, write=False) as uow:
         partner = service.get_partner_or_raise(uow, partner_id)
         today = uow.today()
@@ -341,24 +343,24 @@ def _detail(request: Request, partner_id: int, status: int = 200, **extra: Any) 
 
 
 @router.get("/partners/{partner_id}", response_class=HTMLResponse)
-def detail(request: Request, partner_id: int, _: Actor = require(PARTNER_VIEW)) -> Response:
+def detail(request: Request, partner_id: PathId, _: Actor = require(PARTNER_VIEW)) -> Response:
     return _detail(request, partner_id)
 
 
 @router.get("/partners/{partner_id}/edit", response_class=HTMLResponse)
-def edit_partner(request: Request, partner_id: int,
+def edit_partner(request: Request, partner_id: PathId,
                  _: Actor = require(PARTNER_EDIT)) -> Response:
     return _form(request, partner_id)
 
 
 @router.post("/partners/{partner_id}/edit", response_class=HTMLResponse)
-async def update_partner(request: Request, partner_id: int,
+async def update_partner(request: Request, partner_id: PathId,
                          _: Actor = require(PARTNER_EDIT)) -> Response:
     return await _save(request, partner_id)
 
 
 @router.post("/partners/{partner_id}/documents", response_class=HTMLResponse)
-async def add_document(request: Request, partner_id: int,
+async def add_document(request: Request, partner_id: PathId,
                        _: Actor = require(PARTNER_EDIT)) -> Response:
     form = await request.form()
     upload = None
@@ -389,7 +391,7 @@ async def add_document(request: Request, partner_id: int,
 
 
 @router.post("/partners/{partner_id}/approvals", response_class=HTMLResponse)
-async def request_approval(request: Request, partner_id: int,
+async def request_approval(request: Request, partner_id: PathId,
                            actor: Actor = require(APPROVAL_REQUEST)) -> Response:
     form = await request.form()
 

@@ -22,6 +22,7 @@ from medtrace.modules.traceability.schemas import (
 from medtrace.platform.actor import Actor
 from medtrace.platform.auth.permissions import require, require_signed_in
 from medtrace.platform.web.deps import new_uow
+from medtrace.platform.web.params import Offset, PathId
 
 router = APIRouter(prefix="/api/v1", tags=["traceability"])
 
@@ -47,7 +48,7 @@ def trace_backward(request: Request, code: str = CODE, item: str | None = ITEM,
 @router.get("/trace/forward", summary="Forward trace (recall scope), paginated over units")
 def trace_forward(request: Request, code: str = CODE, item: str | None = ITEM,
                   limit: int = Query(1000, ge=1, le=100000),
-                  offset: int = Query(0, ge=0),
+                  offset: Offset = 0,
                   _: Actor = require(TRACE_VIEW)) -> Response:
     """Totals are computed on the whole answer; ``units`` (and the other lists) are the page
     ``offset``..``offset + limit`` of each list, in a stable order."""
@@ -97,7 +98,7 @@ def create_container(request: Request, body: ContainerCreate,
 
 
 @router.get("/trace/objects/{object_id}", summary="One lot, unit or container")
-def get_object(request: Request, object_id: int,
+def get_object(request: Request, object_id: PathId,
                _: Actor = require(TRACE_VIEW)) -> dict[str, Any]:
     with new_uow(request, write=False) as uow:
         return _described(uow, service.get_object_or_raise(uow, object_id))
@@ -105,7 +106,7 @@ def get_object(request: Request, object_id: int,
 
 @router.post("/trace/objects/{object_id}/status",
              summary="Change the quality status (release and reject are signed by QA)")
-def change_status(request: Request, object_id: int, body: StatusIn,
+def change_status(request: Request, object_id: PathId, body: StatusIn,
                   actor: Actor = require_signed_in()) -> dict[str, Any]:
     with new_uow(request, write=True, reason=body.reason) as uow:
         thing = service.change_status(uow, object_id=object_id, status=body.status,
@@ -125,7 +126,7 @@ def create_link(request: Request, body: LinkIn,
 
 
 @router.post("/trace/links/{edge_id}/reverse", summary="Undo a link with a reversing record")
-def reverse_link(request: Request, edge_id: int, body: ReverseIn,
+def reverse_link(request: Request, edge_id: PathId, body: ReverseIn,
                  _: Actor = require(TRACE_RECORD)) -> dict[str, Any]:
     with new_uow(request, write=True, reason=body.reason) as uow:
         reversal = service.reverse_link(uow, edge_id=edge_id, reason=body.reason)

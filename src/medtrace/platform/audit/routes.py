@@ -16,6 +16,7 @@ from medtrace.platform.audit import count_entries, entries_csv, iter_entries, li
 from medtrace.platform.audit.models import AuditEntry
 from medtrace.platform.auth.permissions import AUDIT_VIEW, require
 from medtrace.platform.web.deps import new_uow
+from medtrace.platform.web.params import Offset
 from medtrace.platform.web.templating import render
 
 api = APIRouter(prefix="/api/v1", tags=["audit"])
@@ -73,7 +74,7 @@ def search(
     since: dt.datetime | None = Query(None, description="From (ISO 8601; UTC if no offset)"),
     until: dt.datetime | None = Query(None, description="Until (exclusive)"),
     limit: int = Query(PAGE_SIZE, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
     _: Actor = require(AUDIT_VIEW),
 ) -> AuditPage:
     filters = _filters(entity, id, user, since, until)
@@ -118,7 +119,7 @@ def audit_page(
     request: Request,
     entity: str | None = None, id: str | None = None, user: str | None = None,
     since: dt.date | None = None, until: dt.date | None = None,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=100_000),
     _: Actor = require(AUDIT_VIEW),
 ) -> HTMLResponse:
     filters = _page_filters(request, entity, id, user, since, until)

@@ -15,6 +15,7 @@ from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.web import csrf
 from medtrace.platform.web.deps import new_uow
 from medtrace.platform.web.forms import form_action
+from medtrace.platform.web.params import PathId
 from medtrace.platform.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf.csrf_protect)])
@@ -63,7 +64,7 @@ def new_user_form(request: Request, _: Actor = perms.require(perms.ADMIN_USERS))
 
 @router.get("/admin/users/{user_id}", response_class=HTMLResponse)
 def edit_user_form(
-    request: Request, user_id: int, _: Actor = perms.require(perms.ADMIN_USERS)
+    request: Request, user_id: PathId, _: Actor = perms.require(perms.ADMIN_USERS)
 ) -> Response:
     return _page(request, "auth/admin_user_form.html", **_user_form_context(request, user_id))
 
@@ -90,7 +91,7 @@ async def create_user(request: Request, _: Actor = perms.require(perms.ADMIN_USE
 
 @router.post("/admin/users/{user_id}", response_class=HTMLResponse)
 async def update_user(
-    request: Request, user_id: int, _: Actor = perms.require(perms.ADMIN_USERS)
+    request: Request, user_id: PathId, _: Actor = perms.require(perms.ADMIN_USERS)
 ) -> Response:
     form = await request.form()
     password = str(form.get("password", ""))

@@ -28,6 +28,7 @@ from medtrace.platform.auth.schemas import (
 )
 from medtrace.platform.i18n import translate
 from medtrace.platform.web.deps import client_ip, new_uow
+from medtrace.platform.web.params import PathId
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
@@ -136,7 +137,7 @@ def create_user(
 
 @router.get("/admin/users/{user_id}", response_model=UserRead, summary="One user")
 def get_user(
-    request: Request, user_id: int, _: Actor = perms.require(perms.ADMIN_USERS)
+    request: Request, user_id: PathId, _: Actor = perms.require(perms.ADMIN_USERS)
 ) -> UserRead:
     with new_uow(request, write=False) as uow:
         return UserRead.of(service.get_user_or_raise(uow, user_id))
@@ -144,7 +145,7 @@ def get_user(
 
 @router.patch("/admin/users/{user_id}", response_model=UserRead, summary="Change a user")
 def update_user(
-    request: Request, user_id: int, body: UserUpdate, _: Actor = perms.require(perms.ADMIN_USERS)
+    request: Request, user_id: PathId, body: UserUpdate, _: Actor = perms.require(perms.ADMIN_USERS)
 ) -> UserRead:
     with new_uow(request) as uow:
         user = service.get_user_or_raise(uow, user_id)
@@ -155,7 +156,7 @@ def update_user(
 @router.post("/admin/users/{user_id}/password", status_code=204,
              summary="Reset a user's password (temporary by default)")
 def reset_password(
-    request: Request, user_id: int, body: PasswordSet,
+    request: Request, user_id: PathId, body: PasswordSet,
     _: Actor = perms.require(perms.ADMIN_USERS),
 ) -> None:
     with new_uow(request) as uow:

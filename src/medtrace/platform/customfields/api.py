@@ -13,6 +13,7 @@ from medtrace.platform.auth.permissions import require
 from medtrace.platform.customfields import service
 from medtrace.platform.customfields.permissions import ADMIN_CUSTOM_FIELDS
 from medtrace.platform.web.deps import new_uow
+from medtrace.platform.web.params import Offset, PathId
 
 __all__ = ["ADMIN_CUSTOM_FIELDS", "router"]
 
@@ -69,7 +70,7 @@ def list_fields(
     active: bool | None = Query(None),
     q: str | None = Query(None, description="Name or label contains"),
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
     _: Actor = require(ADMIN_CUSTOM_FIELDS),
 ) -> FieldPage:
     with new_uow(request, write=False) as uow:
@@ -95,7 +96,7 @@ def save_field(request: Request, body: FieldWrite,
 
 
 @router.get("/custom-fields/{field_id}", response_model=FieldRead, summary="One custom field")
-def get_field(request: Request, field_id: int,
+def get_field(request: Request, field_id: PathId,
               _: Actor = require(ADMIN_CUSTOM_FIELDS)) -> FieldRead:
     with new_uow(request, write=False) as uow:
         return FieldRead.model_validate(service.get_field_or_raise(uow, field_id))
@@ -103,7 +104,7 @@ def get_field(request: Request, field_id: int,
 
 @router.put("/custom-fields/{field_id}", response_model=FieldRead,
             summary="Change a custom field's definition")
-def change_field(request: Request, field_id: int, body: FieldChange,
+def change_field(request: Request, field_id: PathId, body: FieldChange,
                  _: Actor = require(ADMIN_CUSTOM_FIELDS)) -> FieldRead:
     with new_uow(request) as uow:
         field = service.get_field_or_raise(uow, field_id)

@@ -21,6 +21,7 @@ from medtrace.platform.i18n import gettext
 from medtrace.platform.web import csrf
 from medtrace.platform.web.deps import new_uow
 from medtrace.platform.web.forms import form_action, form_error
+from medtrace.platform.web.params import PathId
 from medtrace.platform.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf.csrf_protect)])
@@ -35,7 +36,7 @@ def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTM
 
 
 @router.get("/admin/custom-fields", response_class=HTMLResponse)
-def fields(request: Request, entity: str | None = None, page: int = Query(1, ge=1),
+def fields(request: Request, entity: str | None = None, page: int = Query(1, ge=1, le=100_000),
            _: Actor = require(ADMIN_CUSTOM_FIELDS)) -> Response:
     with new_uow(request, write=False) as uow:
         rows, total = service.search_fields(uow, entity=entity or None, limit=PAGE,
@@ -67,7 +68,7 @@ def new_field(request: Request, entity: str | None = None,
 
 
 @router.get("/admin/custom-fields/{field_id}", response_class=HTMLResponse)
-def edit_field(request: Request, field_id: int,
+def edit_field(request: Request, field_id: PathId,
                _: Actor = require(ADMIN_CUSTOM_FIELDS)) -> Response:
     with new_uow(request, write=False) as uow:
         field = service.get_field_or_raise(uow, field_id)
@@ -145,7 +146,7 @@ async def create_field(request: Request, _: Actor = require(ADMIN_CUSTOM_FIELDS)
 
 
 @router.post("/admin/custom-fields/{field_id}", response_class=HTMLResponse)
-async def change_field(request: Request, field_id: int,
+async def change_field(request: Request, field_id: PathId,
                        _: Actor = require(ADMIN_CUSTOM_FIELDS)) -> Response:
     form = await request.form()
     reason = _text(form, "reason") or None

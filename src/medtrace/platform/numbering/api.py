@@ -15,6 +15,7 @@ from medtrace.platform.auth.permissions import require
 from medtrace.platform.numbering import service
 from medtrace.platform.numbering.permissions import ADMIN_NUMBERING
 from medtrace.platform.web.deps import new_uow
+from medtrace.platform.web.params import Offset, PathId
 
 __all__ = ["ADMIN_NUMBERING", "router"]
 
@@ -87,7 +88,7 @@ def list_rules(
     active: bool | None = Query(None),
     q: str | None = Query(None, description="Scope, pattern or description contains"),
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
     _: Actor = require(ADMIN_NUMBERING),
 ) -> RulePage:
     with new_uow(request, write=False) as uow:
@@ -106,7 +107,7 @@ def save_rule(request: Request, body: RuleWrite,
 
 
 @router.get("/rules/{rule_id}", response_model=RuleRead, summary="One numbering rule")
-def get_rule(request: Request, rule_id: int, _: Actor = require(ADMIN_NUMBERING)) -> RuleRead:
+def get_rule(request: Request, rule_id: PathId, _: Actor = require(ADMIN_NUMBERING)) -> RuleRead:
     with new_uow(request, write=False) as uow:
         return RuleRead.of(service.get_rule_or_raise(uow, rule_id))
 

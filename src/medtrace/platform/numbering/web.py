@@ -59,7 +59,7 @@ def _page(request: Request, uow: UnitOfWork, *, values: dict[str, Any], status: 
 
 
 @router.get("/admin/numbering", response_class=HTMLResponse)
-def rules(request: Request, scope: str | None = None, page: int = Query(1, ge=1),
+def rules(request: Request, scope: str | None = None, page: int = Query(1, ge=1, le=100_000),
           _: Actor = require(ADMIN_NUMBERING)) -> Response:
     with new_uow(request, write=False) as uow:
         rule = service.get_rule(uow, scope) if scope else None

@@ -27,6 +27,7 @@ from medtrace.platform.i18n import N_, translate
 from medtrace.platform.web import csrf
 from medtrace.platform.web.deps import new_uow
 from medtrace.platform.web.forms import form_action, form_error
+from medtrace.platform.web.params import PathId, QueryId
 from medtrace.platform.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf.csrf_protect)])
@@ -57,7 +58,7 @@ def _list_items(uow: Any, filters: dict[str, Any], limit: int, offset: int
 
 
 @router.get("/catalog/items", response_class=HTMLResponse)
-def items(request: Request, page: int = Query(1, ge=1),
+def items(request: Request, page: int = Query(1, ge=1, le=100_000),
           _: Actor = require(ITEM_VIEW)) -> Response:
     with new_uow(request, write=False) as uow:
         filters = _item_filters(request, uow)
@@ -101,7 +102,7 @@ def export_items(request: Request, format: str = Query("xlsx", pattern="^(csv|xl
                                          stamp=uow.today())
 
 
-def _form_page(request: Request, status: int = 200, item_id: int | None = None,
+def _form_page(request: Request, status: int = 200, item_id: QueryId = None,
                **context: Any) -> HTMLResponse:
     """The item form, new (``item_id`` None) or edit."""
     with new_uow(request, write=False) as uow:
@@ -185,7 +186,7 @@ async def create_item(request: Request, _: Actor = require(ITEM_EDIT)) -> Respon
 
 
 @router.get("/catalog/items/{item_id}/edit", response_class=HTMLResponse)
-def edit_item(request: Request, item_id: int, _: Actor = require(ITEM_EDIT)) -> Response:
+def edit_item(request: Request, item_id: PathId, _: Actor = require(ITEM_EDIT)) -> Response:
     with new_uow(request, write=False) as uow:
         item = service.get_item_or_raise(uow, item_id)
         values = forms.item_values(item, service.custom_values(uow, item.id))
@@ -193,7 +194,7 @@ def edit_item(request: Request, item_id: int, _: Actor = require(ITEM_EDIT)) -> 
 
 
 @router.post("/catalog/items/{item_id}/edit", response_class=HTMLResponse)
-async def update_item(request: Request, item_id: int, _: Actor = require(ITEM_EDIT)) -> Response:
+async def update_item(request: Request, item_id: PathId, _: Actor = require(ITEM_EDIT)) -> Response:
     form = await request.form()
 
     def work() -> dict[str, Any] | None:
@@ -218,7 +219,7 @@ async def update_item(request: Request, item_id: int, _: Actor = require(ITEM_ED
     return _form_page(request, status=422, item_id=item_id, **problem)
 
 
-def _label_preview(request: Request, uow: Any, item_id: int, wanted: dict[str, Any]
+def _label_preview(request: Request, uow: Any, item_id: PathId, wanted: dict[str, Any]
                    ) -> dict[str, Any]:
     """The label image's address, or the refusal in the user's language (never an image
     that would only break)."""
@@ -237,7 +238,7 @@ def _label_preview(request: Request, uow: Any, item_id: int, wanted: dict[str, A
 
 
 @router.get("/catalog/items/{item_id}", response_class=HTMLResponse)
-def item_detail(request: Request, item_id: int, preview: bool = False,
+def item_detail(request: Request, item_id: PathId, preview: bool = False,
                 level: int = Query(0, ge=0, le=9), lot: str = "", serial: str = "",
                 expiry: str = "", _: Actor = require(ITEM_VIEW)) -> Response:
     wanted = {"level": level, "lot": lot.strip(), "serial": serial.strip(),
@@ -253,7 +254,7 @@ def item_detail(request: Request, item_id: int, preview: bool = False,
 
 
 @router.post("/catalog/items/{item_id}/status", response_class=HTMLResponse)
-async def change_status(request: Request, item_id: int,
+async def change_status(request: Request, item_id: PathId,
                         _: Actor = require(ITEM_STATUS)) -> Response:
     form = await request.form()
     status, reason = str(form.get("status", "")), str(form.get("reason", "")).strip()

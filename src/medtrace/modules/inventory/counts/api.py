@@ -27,6 +27,7 @@ from medtrace.modules.inventory.permissions import (
 from medtrace.platform.actor import Actor
 from medtrace.platform.auth.permissions import require, require_signed_in
 from medtrace.platform.web.deps import new_uow
+from medtrace.platform.web.params import Offset, PathId
 
 router = APIRouter(prefix="/api/v1/inventory", tags=["inventory counts and alerts"])
 
@@ -43,7 +44,7 @@ def create_sheet(request: Request, body: SheetWrite, _: Actor = require(COUNT_MA
 
 @router.get("/counts", summary="Count sheets (newest first)")
 def list_sheets(request: Request, status: CountStatus | None = None, location: str | None = None,
-                limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+                limit: int = Query(50, ge=1, le=500), offset: Offset = 0,
                 actor: Actor = require_signed_in()) -> dict[str, Any]:
     counts.ensure_may_view(actor)
     with new_uow(request, write=False) as uow:
@@ -54,7 +55,7 @@ def list_sheets(request: Request, status: CountStatus | None = None, location: s
 
 
 @router.get("/counts/{sheet_id}", summary="A count sheet as counters see it (blind)")
-def get_sheet(request: Request, sheet_id: int, actor: Actor = require_signed_in()
+def get_sheet(request: Request, sheet_id: PathId, actor: Actor = require_signed_in()
               ) -> dict[str, Any]:
     counts.ensure_may_view(actor)
     with new_uow(request, write=False) as uow:
@@ -62,13 +63,13 @@ def get_sheet(request: Request, sheet_id: int, actor: Actor = require_signed_in(
 
 
 @router.post("/counts/{sheet_id}/start", summary="Open the sheet for counting")
-def start(request: Request, sheet_id: int, _: Actor = require(COUNT_MANAGE)) -> dict[str, Any]:
+def start(request: Request, sheet_id: PathId, _: Actor = require(COUNT_MANAGE)) -> dict[str, Any]:
     with new_uow(request) as uow:
         return counts.blind_view(uow, counts.start_counting(uow, sheet_id))
 
 
 @router.post("/counts/{sheet_id}/entries", summary="Enter counted quantities (also found stock)")
-def enter(request: Request, sheet_id: int, body: EntriesWrite,
+def enter(request: Request, sheet_id: PathId, body: EntriesWrite,
           _: Actor = require(COUNT_PERFORM)) -> dict[str, Any]:
     entries = [counts.CountEntry(**entry.model_dump()) for entry in body.entries]
     with new_uow(request) as uow:
@@ -76,7 +77,7 @@ def enter(request: Request, sheet_id: int, body: EntriesWrite,
 
 
 @router.post("/counts/{sheet_id}/submit", summary="Close counting; variances are computed")
-def submit(request: Request, sheet_id: int, _: Actor = require(COUNT_PERFORM)
+def submit(request: Request, sheet_id: PathId, _: Actor = require(COUNT_PERFORM)
            ) -> dict[str, Any]:
     with new_uow(request) as uow:
         sheet = counts.submit_count_sheet(uow, sheet_id)
@@ -85,14 +86,14 @@ def submit(request: Request, sheet_id: int, _: Actor = require(COUNT_PERFORM)
 
 @router.get("/counts/{sheet_id}/review",
             summary="Expected, book and counted quantities and variances (once submitted)")
-def review(request: Request, sheet_id: int, _: Actor = require(STOCK_ADJUST)) -> dict[str, Any]:
+def review(request: Request, sheet_id: PathId, _: Actor = require(STOCK_ADJUST)) -> dict[str, Any]:
     with new_uow(request, write=False) as uow:
         return counts.review_view(uow, counts.get_count_sheet_or_raise(uow, sheet_id))
 
 
 @router.post("/counts/{sheet_id}/approve",
              summary="Approve: post each variance as an adjustment move (not by a counter)")
-def approve(request: Request, sheet_id: int, body: DecisionWrite,
+def approve(request: Request, sheet_id: PathId, body: DecisionWrite,
             _: Actor = require(STOCK_ADJUST)) -> dict[str, Any]:
     with new_uow(request, reason=body.reason) as uow:
         sheet = counts.approve_count_sheet(uow, sheet_id, reason=body.reason,
@@ -101,7 +102,7 @@ def approve(request: Request, sheet_id: int, body: DecisionWrite,
 
 
 @router.post("/counts/{sheet_id}/reject", summary="Reject: close without touching stock")
-def reject(request: Request, sheet_id: int, body: DecisionWrite,
+def reject(request: Request, sheet_id: PathId, body: DecisionWrite,
            _: Actor = require(STOCK_ADJUST)) -> dict[str, Any]:
     with new_uow(request, reason=body.reason) as uow:
         sheet = counts.reject_count_sheet(uow, sheet_id, reason=body.reason)
@@ -127,7 +128,7 @@ def set_min_stock(request: Request, body: MinStockWrite, _: Actor = require(MIN_
 
 @router.delete("/min-stock/{min_stock_id}", status_code=204,
                summary="Remove a minimum stock level")
-def remove_min_stock(request: Request, min_stock_id: int, _: Actor = require(MIN_STOCK_EDIT)
+def remove_min_stock(request: Request, min_stock_id: PathId, _: Actor = require(MIN_STOCK_EDIT)
                      ) -> None:
     with new_uow(request) as uow:
         alerts.remove_min_stock(uow, min_stock_id)

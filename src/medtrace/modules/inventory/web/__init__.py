@@ -42,6 +42,7 @@ from medtrace.platform.i18n import N_, translate
 from medtrace.platform.web import csrf
 from medtrace.platform.web.deps import new_uow
 from medtrace.platform.web.forms import form_error
+from medtrace.platform.web.params import PathId
 from medtrace.platform.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf.csrf_protect)])
@@ -239,7 +240,7 @@ def moves(request: Request, _: Actor = require(STOCK_VIEW)) -> Response:
                      done=_text(params, "done", 20), **problem)
 
 
-def _reverse_page(request: Request, move_id: int, status: int = 200,
+def _reverse_page(request: Request, move_id: PathId, status: int = 200,
                   **extra: Any) -> HTMLResponse:
     with new_uow(request, write=False) as uow:
         move = lookups.get_move(uow, move_id)
@@ -248,12 +249,12 @@ def _reverse_page(request: Request, move_id: int, status: int = 200,
 
 
 @router.get("/inventory/moves/{move_id}/reverse", response_class=HTMLResponse)
-def reverse_form(request: Request, move_id: int, _: Actor = require(STOCK_ADJUST)) -> Response:
+def reverse_form(request: Request, move_id: PathId, _: Actor = require(STOCK_ADJUST)) -> Response:
     return _reverse_page(request, move_id)
 
 
 @router.post("/inventory/moves/{move_id}/reverse", response_class=HTMLResponse)
-async def reverse(request: Request, move_id: int, actor: Actor = require(STOCK_ADJUST)
+async def reverse(request: Request, move_id: PathId, actor: Actor = require(STOCK_ADJUST)
                   ) -> Response:
     form = await request.form()
     reason = _text(form, "reason")

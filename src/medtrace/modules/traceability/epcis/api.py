@@ -15,6 +15,7 @@ from medtrace.modules.traceability.permissions import EPCIS_CAPTURE, TRACE_VIEW
 from medtrace.platform.actor import Actor
 from medtrace.platform.auth.permissions import require
 from medtrace.platform.web.deps import new_uow
+from medtrace.platform.web.params import Offset
 
 router = APIRouter(prefix="/api/v1/epcis", tags=["epcis"])
 
@@ -43,7 +44,7 @@ def export_events(
     biz_step: str | None = Query(None, max_length=200, description="Without code: one CBV "
                                  "business step (receiving, shipping...)"),
     limit: int = Query(1000, ge=1, le=epcis.MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
     _: Actor = require(TRACE_VIEW),
 ) -> JSONResponse:
     with new_uow(request, write=False) as uow:

@@ -85,7 +85,7 @@ def _partner_codes(answer: dict[str, Any], uow: UnitOfWork) -> dict[int, str]:
 
 @router.get("/trace", response_class=HTMLResponse)
 def trace_page(request: Request, code: str = CODE, item: str = ITEM,
-               direction: str = DIRECTION, page: int = Query(1, ge=1),
+               direction: str = DIRECTION, page: int = Query(1, ge=1, le=100_000),
                _: Actor = require(TRACE_VIEW)) -> Response:
     code, item = code.strip("\r\n\t "), item.strip()
     context: dict[str, Any] = {"code": code, "item": item, "direction": direction,
