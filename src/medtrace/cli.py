@@ -16,6 +16,7 @@ from medtrace.platform import i18n
 from medtrace.platform.audit.cli import app as audit_app
 from medtrace.platform.auth.cli import app as user_app
 from medtrace.platform.db.cli import app as db_app
+from medtrace.platform.jobs.cli import worker_command
 from medtrace.platform.numbering.cli import app as numbering_app
 from medtrace.platform.observability.logging import configure_logging
 from medtrace.settings import get_settings
@@ -32,6 +33,7 @@ app.add_typer(udi_app, name="udi")
 app.add_typer(trace_app, name="trace")
 app.add_typer(inventory_app, name="inventory")
 app.add_typer(numbering_app, name="numbering")
+app.command("worker")(worker_command("medtrace.jobs"))
 
 demo_app = typer.Typer(help="Demo data for trying MedTrace out.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from medtrace.modules import catalog, traceability
-from medtrace.modules.inventory import rules
+from medtrace.modules.inventory import events, rules
 from medtrace.modules.inventory.errors import (
     InsufficientStock,
     LocationInvalid,
@@ -168,6 +168,7 @@ def post_move(uow: UnitOfWork, data: MoveIn) -> StockMove:
     thing = unit or lot
     if thing is not None:
         _journal(uow, move, purpose, source, target, thing, item, data.partner_id)
+    uow.publish(events.stock_moved(move, item, source, target, lot, unit))
     return move
 
 
