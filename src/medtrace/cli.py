@@ -10,6 +10,7 @@ import typer
 
 from medtrace import __version__, registry
 from medtrace.platform import i18n
+from medtrace.platform.jobs.cli import worker_command
 from medtrace.platform.modules import resolve
 from medtrace.platform.observability.logging import configure_logging
 from medtrace.settings import get_settings
@@ -21,6 +22,7 @@ app = typer.Typer(
 )
 for _command in registry.commands():  # every part's command group, from its descriptor
     app.add_typer(resolve(_command.app), name=_command.name, help=_command.help)
+app.command("worker")(worker_command("medtrace.jobs"))
 
 demo_app = typer.Typer(help="Demo data for trying MedTrace out.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")

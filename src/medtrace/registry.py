@@ -28,6 +28,8 @@ PLATFORM: tuple[str, ...] = (
     "medtrace.platform.audit",
     "medtrace.platform.esign",
     "medtrace.platform.idempotency",
+    "medtrace.platform.events",
+    "medtrace.platform.jobs",
     "medtrace.platform.customfields",
     "medtrace.platform.numbering",
 )
@@ -59,6 +61,13 @@ def import_models() -> None:
     """Import every model module, so that the metadata is complete and every mapper known."""
     for part in parts():
         for ref in part.models:
+            resolve(ref)
+
+
+def register_jobs() -> None:
+    """Import every part's jobs (a ``JobSpec`` registers itself when its module loads)."""
+    for part in parts():
+        for ref in part.jobs:
             resolve(ref)
 
 

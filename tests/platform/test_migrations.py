@@ -55,8 +55,8 @@ def test_every_table_name_is_prefixed_by_its_owner():
     import medtrace.modules
 
     modules = [m.name for m in pkgutil.iter_modules(medtrace.modules.__path__) if m.ispkg]
-    owners = ("platform_", "auth_", "audit_", "esign_", "idempotency_", "customfields_",
-              "numbering_",
+    owners = ("platform_", "auth_", "audit_", "esign_", "idempotency_", "customfields_", "events_",
+              "jobs_", "numbering_",
               *(f"{name}_" for name in modules))
     for name in metadata.tables:
         assert name.startswith(owners), f"{name} has no owner prefix"

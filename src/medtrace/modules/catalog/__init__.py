@@ -12,6 +12,7 @@ from medtrace.modules.catalog.errors import (
     StatusChangeRefused,
     UnknownUnit,
 )
+from medtrace.modules.catalog.events import ItemCreated, ItemStatusChanged
 from medtrace.modules.catalog.queries import (
     gtins_by_item,
     item_ids_by_code,
@@ -51,10 +52,12 @@ __all__ = [
     "GtinTaken",
     "ItemCodeTaken",
     "ItemCreate",
+    "ItemCreated",
     "ItemInvalid",
     "ItemNotFound",
     "ItemPage",
     "ItemRead",
+    "ItemStatusChanged",
     "ItemUpdate",
     "StatusChangeRefused",
     "UnknownUnit",

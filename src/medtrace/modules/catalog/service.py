@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import String, cast, func, or_, select
 
+from medtrace.modules.catalog import events, rules
 from medtrace.modules.catalog import queries as lookups
-from medtrace.modules.catalog import rules
 from medtrace.modules.catalog.errors import (
     AltDiInvalid,
     AltDiTaken,
@@ -264,8 +264,10 @@ def create_item(uow: UnitOfWork, data: ItemCreate) -> Item:
                           errors=[_problem("code", "invalid characters")])
     if get_item_by_code(uow, code) is not None:
         raise ItemCodeTaken(f"item {code} exists")
-    item = Item(code=code, status="draft", notes="", conversions=[], packaging=[])
+    item = Item(code=code, status=rules.ItemStatus.DRAFT, notes="", conversions=[], packaging=[])
     _apply(uow, item, data)
+    uow.flush()
+    uow.publish(events.item_created(item))
     return item
 
 
@@ -282,8 +284,10 @@ def set_status(uow: UnitOfWork, item_id: int, status: str) -> Item:
         raise StatusChangeRefused(f"{item.status} → {status}")
     if status == "active" and not item.packaging:
         raise StatusChangeRefused("an item needs its UDI-DI (packaging level 0) to be active")
-    item.status = status
+    old, item.status = item.status, status
     uow.session.flush()
+    uow.publish(events.ItemStatusChanged(item_id=item.id, code=item.code, old_status=old,
+                                         new_status=status))
     return item
 
 

@@ -9,6 +9,7 @@ from medtrace.modules.inventory.errors import (
     MoveAlreadyReversed,
     MoveInvalid,
 )
+from medtrace.modules.inventory.events import LotExpired, LotExpiryWindowEntered, StockMoved
 from medtrace.modules.inventory.schemas import LocationCreate, MoveCreate, MoveReverse
 from medtrace.modules.inventory.service import (
     create_location,
@@ -23,11 +24,14 @@ __all__ = [
     "LocationCreate",
     "LocationInvalid",
     "LocationNotFound",
+    "LotExpired",
+    "LotExpiryWindowEntered",
     "LotNotIssuable",
     "MoveAlreadyReversed",
     "MoveCreate",
     "MoveInvalid",
     "MoveReverse",
+    "StockMoved",
     "create_location",
     "get_location_or_raise",
     "post_move",

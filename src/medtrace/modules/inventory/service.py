@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from medtrace.modules import catalog, traceability
-from medtrace.modules.inventory import rules
+from medtrace.modules.inventory import events, rules
 from medtrace.modules.inventory.errors import (
     InsufficientStock,
     LocationInvalid,
@@ -164,6 +164,7 @@ def _record_move(uow: UnitOfWork, data: MoveCreate, *, purpose_name: str, actor:
     thing = unit or lot
     if thing is not None:
         _journal(uow, move, purpose, source, target, thing, item, data.partner_id)
+    uow.publish(events.stock_moved(move, item, source, target, lot, unit))
     return move
 
 

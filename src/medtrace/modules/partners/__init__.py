@@ -10,6 +10,7 @@ from medtrace.modules.partners.errors import (
     PartnerNotFound,
     PartnerNotQualified,
 )
+from medtrace.modules.partners.events import FirstApprovalDecided, PartnerCreated
 from medtrace.modules.partners.queries import partner_codes, partner_ids_by_code
 from medtrace.modules.partners.schemas import PartnerCreate, PartnerPage, PartnerRead, PartnerWrite
 from medtrace.modules.partners.service import (
@@ -30,8 +31,10 @@ __all__ = [
     "ApprovalStateError",
     "ApprovedSupplierRefused",
     "DocumentInvalid",
+    "FirstApprovalDecided",
     "PartnerCodeTaken",
     "PartnerCreate",
+    "PartnerCreated",
     "PartnerInvalid",
     "PartnerNotFound",
     "PartnerNotQualified",

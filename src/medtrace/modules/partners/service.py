@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import String, cast, func, or_, select
 
 from medtrace.modules import catalog
-from medtrace.modules.partners import rules
+from medtrace.modules.partners import events, rules
 from medtrace.modules.partners.errors import (
     ApprovalStateError,
     ApprovedSupplierRefused,
@@ -141,6 +141,9 @@ def create_partner(uow: UnitOfWork, data: PartnerCreate) -> Partner:
     uow.session.add(partner)
     uow.session.flush()
     customfields.set_values(uow, ENTITY, partner.id, data.custom_fields or {})
+    uow.publish(events.PartnerCreated(
+        partner_id=partner.id, code=partner.code, is_supplier=bool(partner.is_supplier),
+        is_customer=bool(partner.is_customer), is_manufacturer=bool(partner.is_manufacturer)))
     return partner
 
 
@@ -378,6 +381,9 @@ def decide_first_approval(uow: UnitOfWork, approval_id: int, *, approve: bool, p
         elif not row.active:  # back on the list (a listed supplier stays as it is)
             row.active, row.approval_id, row.since = True, approval.id, uow.today()
     uow.session.flush()
+    uow.publish(events.FirstApprovalDecided(
+        approval_id=approval.id, reference=approval.reference, kind=approval.kind,
+        partner_id=approval.partner_id, item_id=approval.item_id, status=approval.status))
     return approval
 
 

@@ -10,6 +10,7 @@ from medtrace.modules.traceability.errors import (
     TraceNotFound,
     TraceNumberTaken,
 )
+from medtrace.modules.traceability.events import LotStatusChanged
 from medtrace.modules.traceability.queries import (
     backward,
     describe,
@@ -38,6 +39,7 @@ from medtrace.modules.traceability.service import (
 __all__ = [
     "ISSUABLE_STATUSES",
     "LotStatus",
+    "LotStatusChanged",
     "Part",
     "Party",
     "StatusChangeRefused",

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select, text, update
 
 from medtrace.modules import catalog
-from medtrace.modules.traceability import rules
+from medtrace.modules.traceability import events, rules
 from medtrace.modules.traceability.errors import (
     EdgeAlreadyReversed,
     EventInvalid,
@@ -188,12 +188,13 @@ def change_status(uow: UnitOfWork, *, object_id: int, status: str, reason: str,
     if meaning is not None:
         esign.sign(uow, record=thing, meaning=meaning, password=password or "", actor=actor,
                    comment=reason.strip())
-    thing.status = status
+    previous, thing.status = thing.status, status
     uow.session.flush()
     step = {rules.RELEASED: "released", rules.ON_HOLD: "held", rules.REJECTED: "rejected",
             rules.RECALLED: "recalled", rules.QUARANTINE: "held"}[status]
     record_event(uow, step=step, what=[thing], read_point=read_point,
                  extra={"status": status, "reason": reason.strip()})
+    uow.publish(events.lot_status_changed(thing, previous, reason.strip()))
     return thing
 
 

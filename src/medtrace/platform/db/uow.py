@@ -4,6 +4,8 @@ The entrypoint (API route, page handler, CLI command, worker job) opens ``with u
 receive the unit of work, use ``uow.session`` and may flush, but never commit. Leaving the block
 commits once; an exception rolls everything back. Callbacks registered with ``after_commit`` run
 only once the commit succeeded (in-process reactions that must not see uncommitted data).
+``publish`` writes an event to the outbox in this transaction and queues its handlers that way
+(see ``medtrace.platform.events``).
 """
 
 from __future__ import annotations
@@ -11,13 +13,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from medtrace.platform.db.base import utcnow
 from medtrace.platform.db.session import Database
+
+if TYPE_CHECKING:
+    from medtrace.platform.events.service import Event
 
 
 class UnitOfWork:
@@ -84,6 +89,12 @@ class UnitOfWork:
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._after_commit.append(callback)
+
+    def publish(self, event: Event) -> None:
+        """Record ``event`` in the outbox (this transaction); its handlers run after commit."""
+        from medtrace.platform.events.service import publish
+
+        publish(self, event)
 
     def on_failure(self, record: Callable[[UnitOfWork], None]) -> None:
         """Run ``record`` in a new transaction if this unit of work ends in an exception."""
