@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from medtrace.platform.actor import Actor
 from medtrace.platform.auth import permissions as perms
 from medtrace.platform.auth import service, tokens
-from medtrace.platform.auth.errors import PasswordExpired, UnsupportedGrant
+from medtrace.platform.auth.errors import Forbidden, PasswordExpired, UnsupportedGrant
 from medtrace.platform.auth.schemas import (
     ClientCreate,
     ClientCreated,
@@ -118,6 +118,23 @@ def token(
 def me(actor: Actor = perms.require_signed_in()) -> Me:
     return Me(kind=actor.kind, id=actor.id, name=actor.name, printed_name=actor.printed_name,
               permissions=sorted(actor.permissions), all_permissions=actor.grants_all)
+
+
+@router.post("/auth/sign-out-everywhere", status_code=204,
+             summary="End every session and token of the calling user")
+def sign_out_everywhere(request: Request, actor: Actor = perms.require_signed_in()) -> None:
+    if actor.kind != "user":
+        raise Forbidden("only a person signs out everywhere")
+    with new_uow(request) as uow:
+        service.sign_out_everywhere(uow, service.get_user_or_raise(uow, int(actor.id or 0)))
+
+
+@router.post("/admin/users/{user_id}/sign-out", status_code=204,
+             summary="End every session and token of a user")
+def sign_out_user(request: Request, user_id: PathId,
+                  _: Actor = perms.require(perms.ADMIN_USERS)) -> None:
+    with new_uow(request) as uow:
+        service.sign_out_everywhere(uow, service.get_user_or_raise(uow, user_id))
 
 
 @router.get("/admin/users", response_model=list[UserRead], summary="List users")

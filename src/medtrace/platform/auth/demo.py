@@ -8,9 +8,9 @@ from medtrace.platform.db.uow import UnitOfWork
 
 DEMO_PASSWORD = "MedTrace-2026"  # noqa: S105 - published demo login, printed by make run
 
-#: role code, Chinese name, English name, platform permissions (modules add their own)
+#: role code, Chinese name, English name, platform permissions (modules add their own); the
+#: built-in ``admin`` role comes from ``service.ensure_admin_role``
 DEMO_ROLES = [
-    ("admin", "系统管理员", "Administrator", [], True),
     ("warehouse", "仓库管理员", "Warehouse", [], False),
     ("qa", "质量保证", "Quality assurance", [perms.AUDIT_VIEW, perms.SYSTEM_VIEW], False),
     ("production", "生产", "Production", [], False),
@@ -30,6 +30,7 @@ DEMO_USERS = [
 
 
 def load(uow: UnitOfWork) -> None:
+    service.ensure_admin_role(uow)  # the built-in one: every permission, never changed
     for code, name_zh, name_en, granted, grants_all in DEMO_ROLES:
         service.save_role(uow, code=code, name_zh=name_zh, name_en=name_en,
                           permissions=granted, grants_all=grants_all)

@@ -102,3 +102,19 @@ class UnsupportedGrant(DomainError):
     status = 400
     title = N_("Unsupported grant type.")
     help = "The token endpoint takes grant_type password, client_credentials or refresh_token."
+
+
+class BuiltinRoleImmutable(DomainError):
+    code = "MT-AUTH-ROLE-BUILTIN"
+    status = 409
+    title = N_("The built-in administrator role cannot be changed.")
+    help = ("The role `admin` always grants every permission; create another role for a "
+            "narrower set.")
+
+
+class LastAdministrator(DomainError):
+    code = "MT-AUTH-LAST-ADMIN"
+    status = 409
+    title = N_("This would leave no active administrator.")
+    help = ("At least one active user must hold a role that grants every permission; give "
+            "another user the admin role first. Recovery: `medtrace user create NAME --admin`.")

@@ -29,6 +29,10 @@ class User(Audited, Base):
     failed_signings: Mapped[int] = mapped_column(Integer, default=0)
     signing_locked: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Raised whenever every credential of the user must stop working (password change or reset,
+    # deactivation or reactivation, a role change, "sign out everywhere"): access tokens carry
+    # the generation they were issued in and are refused once it moved on.
+    token_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     roles: Mapped[list[Role]] = relationship(
         secondary="auth_user_role", lazy="selectin", order_by="Role.code"

@@ -44,6 +44,8 @@ def _load_bearer_actor(request: Request, claims: Any) -> Actor:
                 raise TokenInvalid("the access token's user no longer exists")
             if not user.active:
                 raise AccountInactive()
+            if claims.generation != user.token_generation:
+                raise TokenInvalid("the access token was revoked: sign in again")
             if password_must_change(uow, user):
                 raise PasswordExpired()
             return actor_for_user(user)
@@ -67,6 +69,7 @@ def _from_session(request: Request, raw: str) -> Actor | None:
             session, user = found
             actor = actor_for_user(user)
             request.state.csrf_token = session.csrf_token
+            request.state.session_id = session.id
             request.state.user_language = user.language
             request.state.password_must_change = password_must_change(uow, user)
     request.state.session_expired = expired

@@ -16,11 +16,13 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 
 from medtrace.platform.actor import Actor
-from medtrace.platform.auth import actor_cache, rules
+from medtrace.platform.auth import actor_cache, revocation, rules
 from medtrace.platform.auth.errors import (
     AccountInactive,
     AccountLocked,
+    BuiltinRoleImmutable,
     InvalidCredentials,
+    LastAdministrator,
     PasswordPolicyViolated,
     RateLimited,
     UnknownRole,
@@ -41,6 +43,9 @@ from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.errors import DomainError, NotFound, ValidationFailed
 from medtrace.platform.i18n import N_, gettext
 from medtrace.platform.policy import define, get_setting
+
+#: the built-in administrator role: every permission, never changed
+ADMIN_ROLE = "admin"
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -188,20 +193,29 @@ def create_user(
     return user
 
 
-def set_password(uow: UnitOfWork, user: User, password: str, *, temporary: bool = False) -> None:
-    """Set a password (administrator reset, or the user's own change after re-auth)."""
+def set_password(uow: UnitOfWork, user: User, password: str, *, temporary: bool = False,
+                 keep_session_id: int | None = None) -> None:
+    """Set a password (administrator reset, or the user's own change after re-auth). Every
+    refresh token, session and access token of the user stops working (but the session the user
+    changes their own password in)."""
     _check_password(uow, user, user.username, password)
     _store_password(uow, user, password, temporary=temporary)
-    uow.after_commit(actor_cache.forget)
+    revocation.revoke_credentials(uow, user, reason="password", keep_session_id=keep_session_id)
 
 
-def change_own_password(uow: UnitOfWork, user: User, current: str, new: str) -> None:
+def change_own_password(uow: UnitOfWork, user: User, current: str, new: str, *,
+                        keep_session_id: int | None = None) -> None:
     if not verify_secret(user.password_hash, current):
         raise InvalidCredentials(
             gettext("The current password is wrong."),
             errors=[{"field": "current_password", "message": "wrong", "type": "invalid"}],
         )
-    set_password(uow, user, new)
+    set_password(uow, user, new, keep_session_id=keep_session_id)
+
+
+def sign_out_everywhere(uow: UnitOfWork, user: User) -> None:
+    """End every session and token of ``user`` (a lost phone, a shared screen, a departure)."""
+    revocation.revoke_credentials(uow, user, reason="sign_out_everywhere")
 
 
 def update_user(
@@ -224,13 +238,22 @@ def update_user(
         user.language = language
     if timezone:
         user.timezone = timezone
-    if active is not None:
+    revoke = None
+    administrators = active_administrators(uow)
+    if active is not None and active != user.active:
         user.active = active
+        revoke = "reactivated" if active else "deactivated"
     if roles is not None:
+        before = {role.code for role in user.roles}
         user.roles = _roles_by_code(uow, roles)
+        if {role.code for role in user.roles} != before:
+            revoke = revoke or "roles"
     if sites is not None:
         user.sites = [UserSite(site_code=s) for s in sorted(set(sites))]
     uow.session.flush()
+    if revoke is not None:
+        ensure_an_administrator_remains(uow, administrators)
+        revocation.revoke_credentials(uow, user, reason=revoke)
     uow.after_commit(actor_cache.forget)
     return user
 
@@ -388,7 +411,9 @@ def save_role(
     description: str = "",
     grants_all: bool = False,
 ) -> Role:
-    """Create the role, or update it when the code exists."""
+    """Create the role, or update it when the code exists. The built-in ``admin`` role is
+    created once (``ensure_admin_role``) and never changed; a change that would leave no
+    active administrator is refused."""
     if not rules.ROLE_CODE_PATTERN.match(code or "") or not name_zh.strip() or not name_en.strip():
         raise ValidationFailed(
             gettext("A role needs a code (lower-case letters, digits, . _ -) and both names."),
@@ -399,24 +424,50 @@ def save_role(
     unknown = sorted(p for p in set(permissions) if not is_declared(p))
     if unknown:
         raise UnknownRole(f"unknown permissions: {', '.join(unknown)}")
+    if code == ADMIN_ROLE:  # made (and repaired) by ensure_admin_role only
+        raise BuiltinRoleImmutable()
     role = uow.session.scalar(select(Role).where(Role.code == code))
+    administrators = active_administrators(uow)
     if role is None:
         role = Role(code=code)
         uow.session.add(role)
     role.name_zh, role.name_en = name_zh, name_en
     role.description, role.grants_all = description, grants_all
     role.permissions = [RolePermission(permission_code=p) for p in sorted(set(permissions))]
-    uow.session.flush()
+    ensure_an_administrator_remains(uow, administrators)
     uow.after_commit(actor_cache.forget)
     return role
 
 
 def ensure_admin_role(uow: UnitOfWork) -> Role:
-    role = uow.session.scalar(select(Role).where(Role.code == "admin"))
-    if role is not None:
-        return role
-    return save_role(uow, code="admin", name_zh="系统管理员", name_en="Administrator",
-                     permissions=[], grants_all=True)
+    """The built-in administrator role, created when missing and repaired when a database of
+    an older version let it lose its powers: ``medtrace user create NAME --admin`` is the
+    documented recovery path and must always produce a working administrator."""
+    role = uow.session.scalar(select(Role).where(Role.code == ADMIN_ROLE))
+    if role is None:
+        role = Role(code=ADMIN_ROLE, name_zh="系统管理员", name_en="Administrator",
+                    description="", permissions=[])
+        uow.session.add(role)
+    if not role.grants_all:
+        role.grants_all = True
+    uow.session.flush()
+    uow.after_commit(actor_cache.forget)
+    return role
+
+
+def active_administrators(uow: UnitOfWork) -> int:
+    """Active users holding a role that grants every permission."""
+    return uow.session.scalar(
+        select(func.count(func.distinct(User.id))).select_from(User)
+        .join(User.roles).where(User.active.is_(True), Role.grants_all.is_(True))) or 0
+
+
+def ensure_an_administrator_remains(uow: UnitOfWork, before: int) -> None:
+    """Refuse (``MT-AUTH-LAST-ADMIN``) a change after which no active administrator is left,
+    when there were ``before`` (a fresh database has none until its first one is made)."""
+    uow.session.flush()
+    if before and not active_administrators(uow):
+        raise LastAdministrator()
 
 
 # -- API clients -----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import jwt
 from sqlalchemy import select, update
 
 from medtrace.platform.auth.errors import TokenInvalid
-from medtrace.platform.auth.models import RefreshToken, SecurityEvent
+from medtrace.platform.auth.models import RefreshToken, SecurityEvent, User
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.i18n import N_
 from medtrace.platform.policy import define, get_setting
@@ -32,6 +32,7 @@ class AccessClaims:
     kind: str
     id: int
     expires_at: dt.datetime
+    generation: int = 0  # the user's token generation when it was issued
 
 
 def issue_access_token(
@@ -40,7 +41,9 @@ def issue_access_token(
     """A signed access token and its lifetime in seconds."""
     minutes = get_setting(uow, ACCESS_MINUTES)
     now = uow.now()
+    user = uow.session.get(User, subject_id) if kind == "user" else None
     claims = {
+        "gen": user.token_generation if user is not None else 0,
         "iss": ISSUER,
         "sub": f"{kind}:{subject_id}",
         "typ": "access",
@@ -64,8 +67,11 @@ def decode_access_token(token: str, secret_key: str) -> AccessClaims:
     kind, _sep, raw_id = str(claims.get("sub", "")).partition(":")
     if claims.get("typ") != "access" or kind not in ("user", "client") or not raw_id.isdigit():
         raise TokenInvalid("the access token is not valid")
+    generation = claims.get("gen", 0)
+    if not isinstance(generation, int):
+        raise TokenInvalid("the access token is not valid")
     return AccessClaims(claims["sub"], kind, int(raw_id),
-                        dt.datetime.fromtimestamp(claims["exp"], dt.UTC))
+                        dt.datetime.fromtimestamp(claims["exp"], dt.UTC), generation)
 
 
 def _digest(token: str) -> str:
@@ -100,6 +106,9 @@ def rotate_refresh_token(uow: UnitOfWork, raw: str) -> tuple[RefreshToken, str]:
     )
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         raise TokenInvalid("the refresh token is not valid")
+    owner = uow.session.get(User, row.user_id) if row.user_id is not None else None
+    if row.user_id is not None and (owner is None or not owner.active):
+        raise TokenInvalid("the refresh token's user is not active")
     if row.used_at is not None:
         uow.session.execute(
             update(RefreshToken)

@@ -118,7 +118,9 @@ async def change_password(
         try:
             with new_uow(request) as uow:
                 user = service.get_user_or_raise(uow, int(actor.id or 0))
-                service.change_own_password(uow, user, current, new)
+                service.change_own_password(
+                    uow, user, current, new,
+                    keep_session_id=getattr(request.state, "session_id", None))
         except DomainError as exc:
             return form_error(request, exc)
         return None
@@ -128,3 +130,19 @@ async def change_password(
         return _page(request, "auth/password.html", status=422, **problem)
     request.state.password_must_change = False
     return _page(request, "auth/password.html", saved=True)
+
+
+@router.post("/account/sign-out-everywhere")
+async def sign_out_everywhere(request: Request, actor: Actor = perms.require_signed_in()
+                              ) -> Response:
+    """End every session (this one too) and every token of the signed-in user."""
+    from starlette.concurrency import run_in_threadpool
+
+    def work() -> None:
+        with new_uow(request) as uow:
+            service.sign_out_everywhere(uow, service.get_user_or_raise(uow, int(actor.id or 0)))
+
+    await run_in_threadpool(work)
+    response = RedirectResponse("/login?reason=signed_out", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
