@@ -1,37 +1,97 @@
-"""The ``medtrace`` command. Each area mounts its own Typer app here."""
+"""The ``medtrace`` command. Each area's Typer app is mounted here by name and imported only
+when it runs, so ``medtrace --help`` and quick commands start without the application."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from medtrace import __version__
-from medtrace.modules.catalog.cli import app as udi_app
-from medtrace.modules.inventory.cli import app as inventory_app
-from medtrace.modules.traceability.cli import app as trace_app
-from medtrace.platform import i18n
-from medtrace.platform.audit.cli import app as audit_app
-from medtrace.platform.auth.cli import app as user_app
-from medtrace.platform.db.cli import app as db_app
-from medtrace.platform.numbering.cli import app as numbering_app
-from medtrace.platform.observability.logging import configure_logging
-from medtrace.settings import get_settings
+
+#: The command groups: (name, "package.module:attribute" of its Typer app, the help shown in
+#: ``medtrace --help``). A group's module is imported when the group is invoked, never for the
+#: overview, so the help text is written here (a test keeps it equal to the app's own).
+GROUPS: list[tuple[str, str, str]] = [
+    ("db", "medtrace.platform.db.cli:app",
+     "Database schema: upgrade, downgrade, current revision."),
+    ("user", "medtrace.platform.auth.cli:app", "Users: create, set passwords."),
+    ("audit", "medtrace.platform.audit.cli:app", "Audit trail: verify the hash chain."),
+    ("udi", "medtrace.modules.catalog.cli:app", "UDI: parse scanner strings."),
+    ("trace", "medtrace.modules.traceability.cli:app",
+     "Traceability: bulk import, backward and forward traces, timelines."),
+    ("inventory", "medtrace.modules.inventory.cli:app",
+     "Inventory: reconcile balances with the stock ledger; stock alerts."),
+    ("numbering", "medtrace.platform.numbering.cli:app",
+     "Numbering rules for lot and serial numbers."),
+]
+#: Commands that set up only what they use themselves (scanners call ``udi parse`` once per
+#: code); every other command gets settings, logging and the message locale from ``setup``.
+QUICK_COMMANDS = frozenset({"version", "udi"})
+
+
+def load_group(name: str, reference: str) -> Any:
+    """The click command of a ``GROUPS`` entry: a Typer app becomes a group (as ``add_typer``
+    makes it); a click command is used as it is. Either takes the entry's name."""
+    module_name, _, attribute = reference.partition(":")
+    target = getattr(importlib.import_module(module_name), attribute)
+    command = typer.main.get_group(target) if isinstance(target, typer.Typer) else target
+    command.name = name
+    return command
+
+
+class LazyGroups(TyperGroup):
+    """The root group: the ``GROUPS`` entries are listed from the table and imported on use
+    (click's lazy loading of subcommands). Commands come first, then the table's groups, then
+    the groups defined in this file."""
+
+    _listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        own = super().list_commands(ctx)
+        groups = [name for name in own if isinstance(self.commands[name], TyperGroup)]
+        lazy = [name for name, _, _ in GROUPS if name not in own]
+        return [*(name for name in own if name not in groups), *lazy, *groups]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        entry = next((e for e in GROUPS if e[0] == cmd_name), None)
+        if entry is None:
+            return None
+        name, reference, help_text = entry
+        if self._listing:  # the overview needs the name and the help only
+            return TyperGroup(name=name, help=help_text)
+        command = load_group(name, reference)
+        self.commands[name] = command
+        return command
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> Any:
+        self._listing = True
+        try:
+            return super().shell_complete(ctx, incomplete)
+        finally:
+            self._listing = False
+
 
 app = typer.Typer(
+    cls=LazyGroups,
     help="MedTrace: medical-device ERP with UDI / lot / serial traceability.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
-app.add_typer(db_app, name="db")
-app.add_typer(user_app, name="user")
-app.add_typer(audit_app, name="audit")
-app.add_typer(udi_app, name="udi")
-app.add_typer(trace_app, name="trace")
-app.add_typer(inventory_app, name="inventory")
-app.add_typer(numbering_app, name="numbering")
 
 demo_app = typer.Typer(help="Demo data for trying MedTrace out.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
@@ -40,13 +100,23 @@ errors_app = typer.Typer(help="The catalogue of error codes.", no_args_is_help=T
 app.add_typer(errors_app, name="errors")
 
 
-@app.callback()
-def _setup() -> None:
+def setup() -> None:
+    """Settings, structured logging and the message locale (the terminal's language, else the
+    plant default)."""
+    from medtrace.platform import i18n
+    from medtrace.platform.observability.logging import configure_logging
+    from medtrace.settings import get_settings
+
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
-    # Messages follow the operator's terminal language, else the plant default.
     i18n.set_locale(i18n.normalize_locale(os.environ.get("LANG", "").split(".")[0])
                     or settings.default_locale)
+
+
+@app.callback()
+def _setup(ctx: typer.Context) -> None:
+    if ctx.invoked_subcommand not in QUICK_COMMANDS:
+        setup()
 
 
 @app.command()
@@ -64,6 +134,8 @@ def serve(
 ) -> None:
     """Run the web and API server (uvicorn)."""
     import uvicorn
+
+    from medtrace.settings import get_settings
 
     settings = get_settings()
     host = host or settings.host
@@ -100,6 +172,7 @@ def demo_load(
     from medtrace.platform.db.session import Database
     from medtrace.platform.db.uow import UnitOfWork
     from medtrace.platform.demo import load_demo
+    from medtrace.settings import get_settings
 
     settings = get_settings()
     db = Database.from_url(settings.database_url)
@@ -116,6 +189,7 @@ def demo_logins() -> None:
     from medtrace.platform.auth.demo import demo_logins as logins
     from medtrace.platform.db.session import Database
     from medtrace.platform.db.uow import UnitOfWork
+    from medtrace.settings import get_settings
 
     settings = get_settings()
     db = Database.from_url(settings.database_url)
