@@ -22,7 +22,7 @@ GROUPS: list[tuple[str, str, str]] = [
      "Database schema: upgrade, downgrade, current revision."),
     ("user", "medtrace.platform.auth.cli:app", "Users: create, set passwords."),
     ("audit", "medtrace.platform.audit.cli:app", "Audit trail: verify the hash chain."),
-    ("udi", "medtrace.modules.catalog.cli:app", "UDI: parse scanner strings."),
+    ("udi", "medtrace.udi_cli:app", "UDI: parse scanner strings."),  # catalog's, see there
     ("trace", "medtrace.modules.traceability.cli:app",
      "Traceability: bulk import, backward and forward traces, timelines."),
     ("inventory", "medtrace.modules.inventory.cli:app",

@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -188,6 +188,16 @@ def _bad_date(ai: str, value: str, fmt: str, position: int | None) -> UdiError:
 
 def check_element(ai: str, value: str, *, position: int | None, today: date) -> list[UdiError]:
     """Length, character set, check digits, dates and times of one AI's data, by the table."""
+    return list(_checked(ai, value, position, today))
+
+
+@lru_cache(maxsize=4096)
+def _checked(ai: str, value: str, position: int | None, today: date) -> tuple[UdiError, ...]:
+    """``check_element``, kept for the values a scanner repeats (GTINs, dates, lots)."""
+    return tuple(_check_element(ai, value, position=position, today=today))
+
+
+def _check_element(ai: str, value: str, *, position: int | None, today: date) -> list[UdiError]:
     spec = ai_table()[ai]
     if len(value) < spec.min_length:
         truncated = udi_error(

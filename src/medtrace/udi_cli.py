@@ -1,16 +1,20 @@
-"""`medtrace udi parse CODE|-`: the same JSON as `POST /api/v1/udi/parse`.
+"""`medtrace udi parse CODE|-`: the same JSON as `POST /api/v1/udi/parse` of the catalog.
 
-Scanner integrations call this once per code, or keep one process and stream codes through
-``-``; both must be quick. Up front only the parser (pure, standard library) is imported. The
-database layer is imported only when the configured database holds the catalog: a SQLite URL
-whose file does not exist, or whose file has no ``catalog_item`` table, is known without it (and
-no empty database file is created any more). ``--no-resolve`` skips the database altogether.
+This command lives outside ``medtrace.modules.catalog`` on purpose: that package's ``__init__``
+imports the whole catalog (SQLAlchemy, the models, the schemas: about 0.2 s), which a scanner
+integration calling the command once per code should not wait for when there is no catalog to
+look in. ``medtrace.modules.catalog.service`` is imported only to resolve items.
+
+Up front only the parser (pure, standard library) is imported. The database layer is imported
+only when the configured database holds the catalog: a SQLite URL whose file does not exist, or
+whose file has no ``catalog_item`` table, is known without it (and no empty database file is
+created any more). ``--no-resolve`` skips the database altogether.
 
 With ``-`` the codes are read in blocks, as they arrive: each read from standard input takes
 what is there (up to ``BLOCK_BYTES``), its lines are answered, and the output is flushed. An
 integration that writes one line and waits gets its answer at once; a batch is answered a block
-at a time instead of a flush per line. Items are looked up once per distinct DI in a block, in
-one read-only unit of work, so a later block sees master data changed in between.
+at a time instead of a flush per line. What a DI resolves to is looked up once and reused for
+``ITEM_CACHE_SECONDS``; the lookups of a block share one read-only unit of work.
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ import json
 import os
 import sqlite3
 import sys
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -33,6 +38,9 @@ app = typer.Typer(help="UDI: parse scanner strings.", no_args_is_help=True)
 
 #: most bytes taken from standard input per block (one read; less when less is waiting)
 BLOCK_BYTES = 64 * 1024
+#: how long what a DI resolved to is reused (master data changed meanwhile shows after this)
+ITEM_CACHE_SECONDS = 5.0
+ITEM_CACHE_SIZE = 10_000  # distinct DIs remembered at most (garbage scans make new ones)
 _ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)  # what json.dumps(...) builds
 Lookup = Callable[[UdiResult], Any]
 
@@ -76,6 +84,7 @@ class _Resolver:
     def __init__(self, db: Any, locale: str) -> None:
         self.db = db
         self.locale = locale
+        self.found: dict[tuple[str | None, ...], tuple[float, Any]] = {}
 
     @classmethod
     def open(cls) -> _Resolver | None:
@@ -106,18 +115,30 @@ class _Resolver:
 
     @contextmanager
     def block(self) -> Iterator[Lookup]:
-        """A lookup for one block of codes: one unit of work, one query per distinct DI."""
+        """A lookup for one block of codes. What a DI resolved to is reused for
+        ``ITEM_CACHE_SECONDS``; the DIs not known by then are looked up in one read-only unit
+        of work, opened on the first of them and closed with the block (never held open while
+        the command waits for input)."""
         from medtrace.modules.catalog import service
         from medtrace.platform.db.uow import UnitOfWork
 
-        found: dict[tuple[str | None, ...], Any] = {}
-        with UnitOfWork(self.db, write=False) as uow:
+        with ExitStack() as stack:
+            uow: Any = None
 
             def lookup(parsed: UdiResult) -> Any:
+                nonlocal uow
                 key = (parsed.gtin, parsed.agency, parsed.di)  # what resolve_parsed looks at
-                if key not in found:
-                    found[key] = service.resolve_parsed(uow, parsed, self.locale)["item"]
-                return found[key]
+                now = time.monotonic()
+                known = self.found.get(key)
+                if known is not None and now - known[0] < ITEM_CACHE_SECONDS:
+                    return known[1]
+                if uow is None:
+                    uow = stack.enter_context(UnitOfWork(self.db, write=False))
+                if len(self.found) >= ITEM_CACHE_SIZE:
+                    self.found.clear()
+                item = service.resolve_parsed(uow, parsed, self.locale)["item"]
+                self.found[key] = (now, item)
+                return item
 
             yield lookup
 
