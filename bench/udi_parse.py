@@ -8,9 +8,9 @@ process, timed from outside (whole process: interpreter start, imports, work, ex
 - ``medtrace --help`` and ``medtrace udi parse CODE``: the median wall time of ``--runs`` runs;
 - ``medtrace udi parse -`` over a generated batch of ``--codes`` realistic mixed codes (GS1 with
   GS separators and a symbology identifier, human-readable GS1, Digital Link, HIBCC primary and
-  secondary, ISBT 128, and about one in ten invalid: a wrong check digit, an impossible date, a
-  wrong HIBC check character, text that is no UDI): codes per second of the whole process
-  (start-up included), the median of three runs.
+  secondary, ISBT 128; about one in five with errors: a wrong check digit, an impossible date,
+  a character HIBC does not allow, digits without AIs, text that is no UDI): codes per second
+  of the whole process (start-up included), the median of three runs.
 
 Each figure is taken twice: in a directory without a database (the configured SQLite file does
 not exist: nothing to resolve) and with a database that holds the demo catalog (``medtrace db
