@@ -22,7 +22,8 @@ GROUPS: list[tuple[str, str, str]] = [
      "Database schema: upgrade, downgrade, current revision."),
     ("user", "medtrace.platform.auth.cli:app", "Users: create, set passwords."),
     ("audit", "medtrace.platform.audit.cli:app", "Audit trail: verify the hash chain."),
-    ("udi", "medtrace.udi_cli:app", "UDI: parse scanner strings."),  # catalog's, see there
+    # the catalog's command, outside the catalog package to start fast (see medtrace.udi_cli)
+    ("udi", "medtrace.udi_cli:app", "UDI: parse scanner strings."),
     ("trace", "medtrace.modules.traceability.cli:app",
      "Traceability: bulk import, backward and forward traces, timelines."),
     ("inventory", "medtrace.modules.inventory.cli:app",
@@ -53,10 +54,10 @@ class LazyGroups(TyperGroup):
     _listing = False
 
     def list_commands(self, ctx: Any) -> list[str]:
-        own = super().list_commands(ctx)
-        groups = [name for name in own if isinstance(self.commands[name], TyperGroup)]
-        lazy = [name for name, _, _ in GROUPS if name not in own]
-        return [*(name for name in own if name not in groups), *lazy, *groups]
+        table = [name for name, _, _ in GROUPS]
+        own = [name for name in super().list_commands(ctx) if name not in table]
+        commands = [name for name in own if not isinstance(self.commands[name], TyperGroup)]
+        return [*commands, *table, *(name for name in own if name not in commands)]
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name in self.commands:
