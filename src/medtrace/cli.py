@@ -1,28 +1,86 @@
-"""The ``medtrace`` command. Each area mounts its own Typer app here."""
+"""The ``medtrace`` command. Each area's Typer app is mounted here by name and imported only
+when it runs, so ``medtrace --help`` and quick commands start without the application."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from medtrace import __version__, registry
-from medtrace.platform import i18n
-from medtrace.platform.jobs.cli import worker_command
-from medtrace.platform.modules import resolve
-from medtrace.platform.observability.logging import configure_logging
-from medtrace.settings import get_settings
+
+#: The command groups: (name, "package.module:attribute" of its Typer app or click command, the
+#: help shown in ``medtrace --help``), from every part's descriptor (``medtrace.registry``). A
+#: group's module is imported when the group is invoked, never for the overview.
+GROUPS: list[tuple[str, str, str]] = [
+    (command.name, command.app, command.help) for command in registry.commands()]
+#: Commands that set up only what they use themselves (scanners call ``udi parse`` once per
+#: code); every other command gets settings, logging and the message locale from ``setup``.
+QUICK_COMMANDS = frozenset({"version", "udi"})
+
+
+def load_group(name: str, reference: str) -> Any:
+    """The click command of a ``GROUPS`` entry: a Typer app becomes a group (as ``add_typer``
+    makes it); a click command is used as it is. Either takes the entry's name."""
+    module_name, _, attribute = reference.partition(":")
+    target = getattr(importlib.import_module(module_name), attribute)
+    command = typer.main.get_group(target) if isinstance(target, typer.Typer) else target
+    command.name = name
+    return command
+
+
+class LazyGroups(TyperGroup):
+    """The root group: the ``GROUPS`` entries are listed from the table and imported on use
+    (click's lazy loading of subcommands). Commands come first, then the table's groups, then
+    the groups defined in this file."""
+
+    _listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        table = [name for name, _, _ in GROUPS]
+        own = [name for name in super().list_commands(ctx) if name not in table]
+        commands = [name for name in own if not isinstance(self.commands[name], TyperGroup)]
+        return [*commands, *table, *(name for name in own if name not in commands)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        entry = next((e for e in GROUPS if e[0] == cmd_name), None)
+        if entry is None:
+            return None
+        name, reference, help_text = entry
+        if self._listing:  # the overview needs the name and the help only
+            return TyperGroup(name=name, help=help_text)
+        command = load_group(name, reference)
+        self.commands[name] = command
+        return command
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> Any:
+        self._listing = True
+        try:
+            return super().shell_complete(ctx, incomplete)
+        finally:
+            self._listing = False
+
 
 app = typer.Typer(
+    cls=LazyGroups,
     help="MedTrace: medical-device ERP with UDI / lot / serial traceability.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
-for _command in registry.commands():  # every part's command group, from its descriptor
-    app.add_typer(resolve(_command.app), name=_command.name, help=_command.help)
-app.command("worker")(worker_command("medtrace.jobs"))
 
 demo_app = typer.Typer(help="Demo data for trying MedTrace out.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
@@ -31,13 +89,23 @@ errors_app = typer.Typer(help="The catalogue of error codes.", no_args_is_help=T
 app.add_typer(errors_app, name="errors")
 
 
-@app.callback()
-def _setup() -> None:
+def setup() -> None:
+    """Settings, structured logging and the message locale (the terminal's language, else the
+    plant default)."""
+    from medtrace.platform import i18n
+    from medtrace.platform.observability.logging import configure_logging
+    from medtrace.settings import get_settings
+
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
-    # Messages follow the operator's terminal language, else the plant default.
     i18n.set_locale(i18n.normalize_locale(os.environ.get("LANG", "").split(".")[0])
                     or settings.default_locale)
+
+
+@app.callback()
+def _setup(ctx: typer.Context) -> None:
+    if ctx.invoked_subcommand not in QUICK_COMMANDS:
+        setup()
 
 
 @app.command()
@@ -55,6 +123,8 @@ def serve(
 ) -> None:
     """Run the web and API server (uvicorn)."""
     import uvicorn
+
+    from medtrace.settings import get_settings
 
     settings = get_settings()
     host = host or settings.host
@@ -90,6 +160,7 @@ def demo_load(
     from medtrace.platform.db.session import Database
     from medtrace.platform.db.uow import UnitOfWork
     from medtrace.registry import load_demo
+    from medtrace.settings import get_settings
 
     settings = get_settings()
     db = Database.from_url(settings.database_url)
@@ -106,6 +177,7 @@ def demo_logins() -> None:
     from medtrace.platform.auth.demo import demo_logins as logins
     from medtrace.platform.db.session import Database
     from medtrace.platform.db.uow import UnitOfWork
+    from medtrace.settings import get_settings
 
     settings = get_settings()
     db = Database.from_url(settings.database_url)

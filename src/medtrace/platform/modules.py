@@ -15,8 +15,11 @@ thing is needed.
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -92,11 +95,55 @@ class Module:
 
 
 def load_descriptors(packages: Iterable[str]) -> list[Module]:
-    """The ``MODULE`` of each package's ``module.py``, in the order given."""
+    """The ``MODULE`` of each package's ``module.py``, in the order given.
+
+    A descriptor is read without running its package's ``__init__`` (which may import models
+    and services), so that listing every part (``medtrace --help``) stays cheap."""
     found = []
     for package in packages:
-        module = importlib.import_module(f"{package}.module").MODULE
+        module = _descriptor_module(f"{package}.module").MODULE
         if not isinstance(module, Module) or module.package != package:
             raise TypeError(f"{package}.module.MODULE must be a Module for {package}")
         found.append(module)
     return found
+
+
+def _descriptor_module(name: str) -> Any:
+    if name in sys.modules:
+        return sys.modules[name]
+    package = importlib.util.find_spec(name.rpartition(".")[0])  # the parent is not run
+    if package is None or not package.submodule_search_locations:
+        raise ModuleNotFoundError(name)
+    path = Path(next(iter(package.submodule_search_locations))) / "module.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ModuleNotFoundError(name)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def public_face(package: str, exports: dict[str, list[str]]) -> tuple[list[str], Any, Any]:
+    """A package root whose names are imported when first used (PEP 562).
+
+    ``exports`` maps each submodule to the names it provides. Returns ``(__all__, __getattr__,
+    __dir__)`` for the package's ``__init__``: importing ``medtrace.modules.catalog.cli`` (or
+    its descriptor) then costs nothing of the catalog's models and services, which keeps the
+    command line fast, while ``catalog.create_item`` works as an ordinary attribute."""
+    where = {name: module for module, names in exports.items() for name in names}
+    if len(where) != sum(len(names) for names in exports.values()):
+        raise ValueError(f"{package}: a name is exported twice")
+
+    def __getattr__(name: str) -> Any:
+        module = where.get(name)
+        if module is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{package}.{module}"), name)
+        setattr(importlib.import_module(package), name, value)
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(where)
+
+    return sorted(where), __getattr__, __dir__

@@ -1,40 +1,16 @@
 """Inventory: locations, the stock ledger, balances that never lie, FEFO, reconciliation.
-The public face of the module."""
+The public face of the module.
 
-from medtrace.modules.inventory.errors import (
-    InsufficientStock,
-    LocationInvalid,
-    LocationNotFound,
-    LotNotIssuable,
-    MoveAlreadyReversed,
-    MoveInvalid,
-)
-from medtrace.modules.inventory.events import LotExpired, LotExpiryWindowEntered, StockMoved
-from medtrace.modules.inventory.schemas import LocationCreate, MoveCreate, MoveReverse
-from medtrace.modules.inventory.service import (
-    create_location,
-    get_location_or_raise,
-    post_move,
-    reverse_move,
-    stock_status_of,
-)
+The names are imported on first use (``platform.modules.public_face``), so that importing
+the package (its descriptor, its command line) costs nothing of its models and services."""
 
-__all__ = [
-    "InsufficientStock",
-    "LocationCreate",
-    "LocationInvalid",
-    "LocationNotFound",
-    "LotExpired",
-    "LotExpiryWindowEntered",
-    "LotNotIssuable",
-    "MoveAlreadyReversed",
-    "MoveCreate",
-    "MoveInvalid",
-    "MoveReverse",
-    "StockMoved",
-    "create_location",
-    "get_location_or_raise",
-    "post_move",
-    "reverse_move",
-    "stock_status_of",
-]
+from medtrace.platform.modules import public_face
+
+__all__, __getattr__, __dir__ = public_face(__name__, {
+    "errors": ["InsufficientStock", "LocationInvalid", "LocationNotFound", "LotNotIssuable",
+        "MoveAlreadyReversed", "MoveInvalid"],
+    "events": ["LotExpired", "LotExpiryWindowEntered", "StockMoved"],
+    "schemas": ["LocationCreate", "MoveCreate", "MoveReverse"],
+    "service": ["create_location", "get_location_or_raise", "post_move", "reverse_move",
+        "stock_status_of"],
+})

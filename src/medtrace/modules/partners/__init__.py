@@ -1,55 +1,18 @@
 """Partners: suppliers, customers, manufacturers, qualifications, first-operation approval,
-approved-supplier lists. The public face of the module, for the modules above it."""
+approved-supplier lists. The public face of the module, for the modules above it.
 
-from medtrace.modules.partners.errors import (
-    ApprovalStateError,
-    ApprovedSupplierRefused,
-    DocumentInvalid,
-    PartnerCodeTaken,
-    PartnerInvalid,
-    PartnerNotFound,
-    PartnerNotQualified,
-)
-from medtrace.modules.partners.events import FirstApprovalDecided, PartnerCreated
-from medtrace.modules.partners.queries import partner_codes, partner_ids_by_code
-from medtrace.modules.partners.schemas import PartnerCreate, PartnerPage, PartnerRead, PartnerWrite
-from medtrace.modules.partners.service import (
-    ENTITY,
-    TradeDecision,
-    create_partner,
-    ensure_may_trade,
-    get_partner_by_code,
-    get_partner_or_raise,
-    list_approved_suppliers,
-    list_partners,
-    may_trade,
-    qualification_of,
-)
+The names are imported on first use (``platform.modules.public_face``), so that importing
+the package (its descriptor, its command line) costs nothing of its models and services."""
 
-__all__ = [
-    "ENTITY",
-    "ApprovalStateError",
-    "ApprovedSupplierRefused",
-    "DocumentInvalid",
-    "FirstApprovalDecided",
-    "PartnerCodeTaken",
-    "PartnerCreate",
-    "PartnerCreated",
-    "PartnerInvalid",
-    "PartnerNotFound",
-    "PartnerNotQualified",
-    "PartnerPage",
-    "PartnerRead",
-    "PartnerWrite",
-    "TradeDecision",
-    "create_partner",
-    "ensure_may_trade",
-    "get_partner_by_code",
-    "get_partner_or_raise",
-    "list_approved_suppliers",
-    "list_partners",
-    "may_trade",
-    "partner_codes",
-    "partner_ids_by_code",
-    "qualification_of",
-]
+from medtrace.platform.modules import public_face
+
+__all__, __getattr__, __dir__ = public_face(__name__, {
+    "errors": ["ApprovalStateError", "ApprovedSupplierRefused", "DocumentInvalid",
+        "PartnerCodeTaken", "PartnerInvalid", "PartnerNotFound", "PartnerNotQualified"],
+    "events": ["FirstApprovalDecided", "PartnerCreated"],
+    "queries": ["partner_codes", "partner_ids_by_code"],
+    "schemas": ["PartnerCreate", "PartnerPage", "PartnerRead", "PartnerWrite"],
+    "service": ["ENTITY", "TradeDecision", "create_partner", "ensure_may_trade",
+        "get_partner_by_code", "get_partner_or_raise", "list_approved_suppliers",
+        "list_partners", "may_trade", "qualification_of"],
+})

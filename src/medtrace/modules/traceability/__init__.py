@@ -1,68 +1,19 @@
 """Traceability: lots, serial units, containers (SSCC), the genealogy graph, the event journal
 (EPCIS-shaped), whereabouts, trace queries. The public face of the module: every other module
-records through ``record_event`` inside its own unit of work."""
+records through ``record_event`` inside its own unit of work.
 
-from medtrace.modules.traceability.errors import (
-    StatusChangeRefused,
-    TraceCodeAmbiguous,
-    TraceCycleRefused,
-    TraceInvalid,
-    TraceNotFound,
-    TraceNumberTaken,
-)
-from medtrace.modules.traceability.events import LotStatusChanged
-from medtrace.modules.traceability.queries import (
-    backward,
-    describe,
-    forward,
-    lot_issuable_clause,
-    resolve,
-    timeline,
-)
-from medtrace.modules.traceability.rules import ISSUABLE_STATUSES, LotStatus
-from medtrace.modules.traceability.service import (
-    Part,
-    Party,
-    change_status,
-    contents_of,
-    create_container,
-    create_lot,
-    create_unit,
-    find,
-    get_object,
-    get_object_or_raise,
-    link,
-    record_event,
-    reverse_link,
-)
+The names are imported on first use (``platform.modules.public_face``), so that importing
+the package (its descriptor, its command line) costs nothing of its models and services."""
 
-__all__ = [
-    "ISSUABLE_STATUSES",
-    "LotStatus",
-    "LotStatusChanged",
-    "Part",
-    "Party",
-    "StatusChangeRefused",
-    "TraceCodeAmbiguous",
-    "TraceCycleRefused",
-    "TraceInvalid",
-    "TraceNotFound",
-    "TraceNumberTaken",
-    "backward",
-    "change_status",
-    "contents_of",
-    "create_container",
-    "create_lot",
-    "create_unit",
-    "describe",
-    "find",
-    "forward",
-    "get_object",
-    "get_object_or_raise",
-    "link",
-    "lot_issuable_clause",
-    "record_event",
-    "resolve",
-    "reverse_link",
-    "timeline",
-]
+from medtrace.platform.modules import public_face
+
+__all__, __getattr__, __dir__ = public_face(__name__, {
+    "errors": ["StatusChangeRefused", "TraceCodeAmbiguous", "TraceCycleRefused", "TraceInvalid",
+        "TraceNotFound", "TraceNumberTaken"],
+    "events": ["LotStatusChanged"],
+    "queries": ["backward", "describe", "forward", "lot_issuable_clause", "resolve", "timeline"],
+    "rules": ["ISSUABLE_STATUSES", "LotStatus"],
+    "service": ["Part", "Party", "change_status", "contents_of", "create_container",
+        "create_lot", "create_unit", "find", "get_object", "get_object_or_raise", "link",
+        "record_event", "reverse_link"],
+})

@@ -106,10 +106,16 @@ The same texts are in ``result.MESSAGES`` (and ``result.POSITION_TEMPLATE``); th
 words that can appear as parameter values are listed in ``result.PARAMETER_WORDS``.
 ``compose_gs1`` raises ``UdiComposeError`` with the GS1 codes above; ``render_label`` with
 ``UDI-LABEL-FAILED``.
+
+Parsing imports only the standard library: ``render_label`` (zxing-cpp, Pillow) is imported on
+first use, so a scanner integration that only parses starts fast.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from medtrace.standards.udi.compose import Composed, UdiComposeError, compose_gs1
-from medtrace.standards.udi.label import render_label
 from medtrace.standards.udi.parse import GS_SUBSTITUTES, parse_udi
 from medtrace.standards.udi.result import (
     MESSAGES,
@@ -130,3 +136,15 @@ __all__ = [
     "parse_udi",
     "render_label",
 ]
+
+if TYPE_CHECKING:
+    from medtrace.standards.udi.label import render_label
+
+
+def __getattr__(name: str) -> Any:
+    """``render_label`` on first use: drawing needs zxing-cpp and Pillow, parsing does not."""
+    if name == "render_label":
+        from medtrace.standards.udi.label import render_label
+
+        return render_label
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,11 +10,9 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
-
-from biip.checksums import gs1_standard_check_digit
 
 from medtrace.standards.udi import dates
 from medtrace.standards.udi.result import UdiError, udi_error
@@ -135,8 +133,17 @@ def pattern_matches(pattern: str, ai: str) -> bool:
     return len(pattern) == len(ai) and all(p in ("n", a) for p, a in zip(pattern, ai, strict=True))
 
 
+def check_digit(data: str) -> int:
+    """The GS1 standard check digit of ``data`` (General Specifications 7.9.1): from the
+    right, digits weighted 3, 1, 3, 1...; the digit that tops the sum up to a multiple of 10."""
+    if not data.isdecimal():
+        raise ValueError(f"Expected numeric value, got {data!r}.")
+    total = 3 * sum(map(int, data[::-1][::2])) + sum(map(int, data[::-1][1::2]))
+    return -total % 10
+
+
 def check_digit_ok(digits: str) -> tuple[bool, int]:
-    expected = gs1_standard_check_digit(digits[:-1])
+    expected = check_digit(digits[:-1])
     return expected == int(digits[-1]), expected
 
 
@@ -181,6 +188,16 @@ def _bad_date(ai: str, value: str, fmt: str, position: int | None) -> UdiError:
 
 def check_element(ai: str, value: str, *, position: int | None, today: date) -> list[UdiError]:
     """Length, character set, check digits, dates and times of one AI's data, by the table."""
+    return list(_checked(ai, value, position, today))
+
+
+@lru_cache(maxsize=4096)
+def _checked(ai: str, value: str, position: int | None, today: date) -> tuple[UdiError, ...]:
+    """``check_element``, kept for the values a scanner repeats (GTINs, dates, lots)."""
+    return tuple(_check_element(ai, value, position=position, today=today))
+
+
+def _check_element(ai: str, value: str, *, position: int | None, today: date) -> list[UdiError]:
     spec = ai_table()[ai]
     if len(value) < spec.min_length:
         truncated = udi_error(

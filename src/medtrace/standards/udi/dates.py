@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 
 def utc_today() -> date:
@@ -41,6 +42,7 @@ def safe_date(year: int, month: int, day: int) -> date | None:
     return date(year, month, day)
 
 
+@lru_cache(maxsize=1024)  # scans repeat the same few dates
 def yymmdd(value: str, *, today: date, zero_day: bool) -> date | None:
     """``YYMMDD``; with ``zero_day`` a day of ``00`` means the last day of the month."""
     if len(value) != 6 or not value.isascii() or not value.isdigit():

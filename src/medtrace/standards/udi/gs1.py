@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from medtrace.standards.udi.ai_table import (
     DIGITS,
@@ -127,8 +128,14 @@ def _next_known(data: str, start: int) -> re.Match[str] | None:
 
 def association_errors(ais: Sequence[str]) -> list[UdiError]:
     """The table's ``req`` (needs one of these AIs) and ``ex`` (must not pair) rules."""
+    return list(_association_errors(tuple(dict.fromkeys(ais))))
+
+
+@lru_cache(maxsize=1024)
+def _association_errors(present: tuple[str, ...]) -> tuple[UdiError, ...]:
+    """The rules depend on the set of AIs only, and scans repeat the same few sets: kept per
+    combination (the errors are immutable)."""
     table = ai_table()
-    present = list(dict.fromkeys(ais))
     errors: list[UdiError] = []
     reported_pairs: set[frozenset[str]] = set()
     for ai in present:
@@ -148,7 +155,7 @@ def association_errors(ais: Sequence[str]) -> list[UdiError]:
                 if other != ai and pattern_matches(pattern, other) and pair not in reported_pairs:
                     reported_pairs.add(pair)
                     errors.append(udi_error("GS1-INVALID-PAIR", ai=ai, other=other))
-    return errors
+    return tuple(errors)
 
 
 def element_string(pairs: Iterable[tuple[str, str]]) -> str:

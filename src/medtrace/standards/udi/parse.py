@@ -38,6 +38,7 @@ _ENVELOPE = re.compile(
 _BRACKETED_AI = re.compile(r"\[(\d{2,4})\]")
 _EAN_SYMBOLOGIES = {"]E0": 13, "]E3": 13, "]E4": 8, "]I1": 14}
 _LINE_NOISE = "\r\n\t\x00\x04\x1e"
+_NO_LINE_BREAKS = str.maketrans("", "", "\r\n\t")
 
 
 def parse_udi(code: str, *, today: date | None = None) -> UdiResult:
@@ -98,7 +99,7 @@ def _parse(code: str, today: date) -> UdiResult:
 def _hibc_text(text: str) -> str:
     """HIBC as printed under the bar code: ``*+A123BJC5D6E71G*``; ``_`` stands for a space
     check character. Line breaks between two symbols read in one go are dropped."""
-    hibc = "".join(char for char in text if char not in "\r\n\t")
+    hibc = text.translate(_NO_LINE_BREAKS)
     if hibc.startswith("*+"):
         hibc = hibc[1:].rstrip(" ")
         hibc = hibc[:-1] if hibc.endswith("*") else hibc
