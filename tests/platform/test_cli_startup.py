@@ -80,7 +80,8 @@ def test_udi_parse_of_one_code_imports_the_parser_only(tmp_path):
     assert heavy_in(modules) == set()
     # the catalog's package root is lazy: its service and models are not loaded
     assert "medtrace.modules.catalog.service" not in modules
-    assert "medtrace.modules.catalog.models" not in modules and "medtrace.platform.db" not in modules
+    assert "medtrace.modules.catalog.models" not in modules
+    assert "medtrace.platform.db" not in modules
     assert not (tmp_path / "var").exists()  # no empty database file is created any more
 
 
