@@ -154,4 +154,5 @@ def admin_client(client, db) -> TestClient:  # type: ignore[no-untyped-def]
     make_user(db, "root.admin", admin=True)
     response = web_login(client, "root.admin")
     assert response.status_code == 303, response.text
+    client.headers["origin"] = "http://testserver"  # as a browser sends with its writes
     return client

@@ -7,7 +7,9 @@ would otherwise accept a session, so an API client never silently runs as nobody
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 
@@ -15,6 +17,7 @@ from medtrace.platform.actor import Actor
 from medtrace.platform.auth import actor_cache
 from medtrace.platform.auth.errors import (
     AccountInactive,
+    CsrfFailed,
     PasswordExpired,
     SessionExpired,
     TokenInvalid,
@@ -28,6 +31,7 @@ from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.observability.logging import bind_request
 
 _MISSING = object()
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _from_bearer(request: Request, token: str) -> Actor:
@@ -76,6 +80,24 @@ def _from_session(request: Request, raw: str) -> Actor | None:
     return actor
 
 
+def _check_api_csrf(request: Request) -> None:
+    """A write to the API authenticated by the session cookie (the pages' scripts) must carry
+    the session's CSRF token (``X-CSRF-Token``) or come from this site (``Origin``): a browser
+    sends the cookie with any cross-site request. Bearer tokens are not sent by browsers on
+    their own, so they need neither. Page routes have their own check (``web.csrf``)."""
+    if request.method in SAFE_METHODS or not request.url.path.startswith("/api/"):
+        return
+    expected = getattr(request.state, "csrf_token", None)
+    given = request.headers.get("x-csrf-token")
+    if given and expected and secrets.compare_digest(given, expected):
+        return
+    origin = request.headers.get("origin")
+    host = request.headers.get("host", request.url.netloc)
+    if origin and origin != "null" and urlsplit(origin).netloc == host:
+        return
+    raise CsrfFailed("a cookie-authenticated API write needs X-CSRF-Token or a same-site Origin")
+
+
 def resolve_actor(request: Request) -> Actor | None:
     cached = getattr(request.state, "actor", _MISSING)
     if cached is not _MISSING:
@@ -91,6 +113,8 @@ def resolve_actor(request: Request) -> Actor | None:
         raw = request.cookies.get(SESSION_COOKIE)
         if raw:
             actor = _from_session(request, raw)
+            if actor is not None:
+                _check_api_csrf(request)
     request.state.actor = actor
     if actor is not None:
         bind_request(user=actor.name)
