@@ -25,6 +25,7 @@ from medtrace.platform.observability.logging import configure_logging
 from medtrace.platform.observability.metrics import Metrics
 from medtrace.platform.policy import COMPANY_NAME_EN, COMPANY_NAME_ZH, get_setting
 from medtrace.platform.web import api_docs
+from medtrace.platform.web.limits import BodyLimitMiddleware
 from medtrace.platform.web.middleware import RequestContextMiddleware
 from medtrace.platform.web.problems import install_problem_handlers
 from medtrace.platform.web.templating import STATIC_DIR, make_templates, render
@@ -90,6 +91,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         )
 
     on_error = install_problem_handlers(app, render_error_page, _html_redirects)
+    app.add_middleware(BodyLimitMiddleware, max_body=settings.max_body_bytes,
+                       max_upload=settings.max_upload_bytes)
     app.add_middleware(IdempotencyMiddleware, prefix=API_PREFIX)
     app.add_middleware(
         RequestContextMiddleware,

@@ -61,6 +61,14 @@ class Settings(BaseSettings):
     db_connect_timeout: int = Field(
         default=5, ge=1, le=120, description="Seconds to wait for the database to answer a connect."
     )
+    max_body_bytes: int = Field(
+        default=4 * 1024 * 1024, ge=1024, le=1024**3,
+        description="Largest request body (JSON, forms) accepted; larger: 413 problem+json.",
+    )
+    max_upload_bytes: int = Field(
+        default=25 * 1024 * 1024, ge=1024, le=4 * 1024**3,
+        description="Largest multipart upload accepted (each file type has its own, smaller cap).",
+    )
     epcis_schema_path: Path | None = Field(
         default=None,
         description="The official GS1 EPCIS 2.0 JSON schema (EPCIS-JSON-Schema.json) that EPCIS "

@@ -134,3 +134,11 @@ def render_errors_markdown() -> str:
         meaning = " ".join(error.help.split()) or "—"
         lines.append(f"| `{error.code}` | {error.status} | {error.title} | {meaning} |")
     return "\n".join(lines) + "\n"
+
+
+class PayloadTooLarge(DomainError):
+    code = "MT-COMMON-TOO-LARGE"
+    status = 413
+    title = N_("The request is too large.")
+    help = ("The body is larger than this server accepts (`MEDTRACE_MAX_BODY_BYTES` for JSON and "
+            "forms, `MEDTRACE_MAX_UPLOAD_BYTES` for file uploads); `limit` says how many bytes.")

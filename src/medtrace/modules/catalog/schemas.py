@@ -9,15 +9,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class ConversionIn(BaseModel):
     uom: str = Field(min_length=1, max_length=10)
-    factor: Decimal = Field(gt=0, description="Base units in one of this unit (exact)")
+    factor: Decimal = Field(gt=0, lt=10**12, description="Base units in one of this unit (exact)")
 
 
 class PackagingIn(BaseModel):
     level: int = Field(ge=0, le=9)
     name: str = Field(min_length=1, max_length=50)
     gtin: str = Field(min_length=8, max_length=14)
-    quantity: Decimal = Field(gt=0, description="Units of the level below (1 at level 0)")
-    uom: str | None = None
+    quantity: Decimal = Field(gt=0, lt=10**9, description="Units of the level below (1 at level 0)")
+    uom: str | None = Field(default=None, max_length=10)
     alt_agency: str | None = Field(default=None, max_length=8,
                                    description="HIBCC or ICCBBA, when the label carries its DI")
     alt_di: str | None = Field(default=None, max_length=40,
@@ -30,22 +30,22 @@ class ItemWrite(BaseModel):
     name_en: str = Field(min_length=1, max_length=200)
     base_uom: str = Field(default="EA", min_length=1, max_length=10)
     category: str | None = Field(default=None, max_length=100)
-    class_cn: str | None = None
-    class_us: str | None = None
-    class_eu: str | None = None
-    tracking: str = "lot"
+    class_cn: str | None = Field(default=None, max_length=4)
+    class_us: str | None = Field(default=None, max_length=4)
+    class_eu: str | None = Field(default=None, max_length=4)
+    tracking: str = Field(default="lot", max_length=12)
     kind: Literal["finished", "subassembly", "component"] = "finished"
     shelf_life_days: int | None = Field(default=None, ge=0, le=36500)
     min_remaining_shelf_life_days: int | None = Field(default=None, ge=0, le=36500)
-    storage_min_c: Decimal | None = None
-    storage_max_c: Decimal | None = None
+    storage_min_c: Decimal | None = Field(default=None, ge=-273, le=1000)
+    storage_max_c: Decimal | None = Field(default=None, ge=-273, le=1000)
     registration_number: str | None = Field(default=None, max_length=100)
     registration_expiry: dt.date | None = None
-    manufacturer_id: int | None = None
-    notes: str = ""
-    conversions: list[ConversionIn] = Field(default_factory=list)
-    packaging: list[PackagingIn] = Field(default_factory=list)
-    custom_fields: dict[str, Any] = Field(default_factory=dict)
+    manufacturer_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    notes: str = Field(default="", max_length=4000)
+    conversions: list[ConversionIn] = Field(default_factory=list, max_length=50)
+    packaging: list[PackagingIn] = Field(default_factory=list, max_length=10)
+    custom_fields: dict[str, Any] = Field(default_factory=dict, max_length=200)
 
 
 class ItemCreate(ItemWrite):
@@ -108,8 +108,8 @@ class ItemPage(BaseModel):
 
 
 class StatusChange(BaseModel):
-    status: str
-    reason: str | None = None
+    status: str = Field(max_length=10)
+    reason: str | None = Field(default=None, max_length=500)
 
 
 class ScanIn(BaseModel):

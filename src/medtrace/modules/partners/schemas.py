@@ -12,15 +12,16 @@ class PartnerWrite(BaseModel):
     is_supplier: bool = False
     is_customer: bool = False
     is_manufacturer: bool = False
-    customer_type: str | None = None
+    customer_type: str | None = Field(default=None, max_length=20)
     country: str = Field(default="CN", min_length=2, max_length=2)
-    address: str = ""
-    contact_name: str | None = None
-    phone: str | None = None
-    email: str | None = None
+    address: str = Field(default="", max_length=500)
+    contact_name: str | None = Field(default=None, max_length=100)
+    phone: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=254)
     active: bool = True
     custom_fields: dict[str, Any] | None = Field(
-        default=None, description="Custom field values by name; left out on a change: kept")
+        default=None, max_length=200,
+        description="Custom field values by name; left out on a change: kept")
 
 
 class PartnerCreate(PartnerWrite):
@@ -54,7 +55,8 @@ class PartnerRead(PartnerWrite):
     qualification: str = Field(default="missing",
                                description="qualified, expiring, expired or missing")
     documents: list[DocumentRead]
-    custom_fields: dict[str, Any] = Field(default_factory=dict)  # type: ignore[assignment]
+    custom_fields: dict[str, Any] = Field(  # type: ignore[assignment]
+        default_factory=dict, max_length=200)
 
 
 class PartnerPage(BaseModel):
@@ -75,15 +77,16 @@ class TradeDecisionRead(BaseModel):
 
 
 class ApprovalRequest(BaseModel):
-    kind: str = Field(description="supplier, customer or supplier_item")
-    partner_id: int
-    item_id: int | None = None
-    notes: str = ""
+    kind: str = Field(max_length=20, description="supplier, customer or supplier_item")
+    partner_id: int = Field(ge=1, le=2**63 - 1)
+    item_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    notes: str = Field(default="", max_length=2000)
 
 
 class ApprovalDecision(BaseModel):
-    password: str = Field(min_length=1, description="The signer's password (re-authentication)")
-    comment: str | None = None
+    password: str = Field(min_length=1, max_length=256,
+                          description="The signer's password (re-authentication)")
+    comment: str | None = Field(default=None, max_length=1000)
 
 
 class ApprovalRead(BaseModel):
@@ -124,8 +127,8 @@ class ExpiringPage(BaseModel):
 
 
 class ApprovedSupplierWrite(BaseModel):
-    item_id: int
-    partner_id: int
+    item_id: int = Field(ge=1, le=2**63 - 1)
+    partner_id: int = Field(ge=1, le=2**63 - 1)
 
 
 class ApprovedSupplierRead(BaseModel):

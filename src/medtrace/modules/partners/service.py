@@ -37,13 +37,16 @@ from medtrace.platform.policy import define, get_setting
 
 EXPIRY_WARNING_DAYS = define("partners.expiry_warning_days", int, 30,
                              N_("Warn of expiring documents (days ahead)"))
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MB = 1024 * 1024
+#: what a qualification document may be: its first bytes, and its largest size (a scanned
+#: licence as PDF or TIFF may run to many pages; a photo of one does not)
 FILE_TYPES = {
-    "application/pdf": b"%PDF-",
-    "image/png": b"\x89PNG\r\n\x1a\n",
-    "image/jpeg": b"\xff\xd8\xff",
-    "image/tiff": b"II*\x00",
+    "application/pdf": (b"%PDF-", 20 * MB),
+    "image/tiff": (b"II*\x00", 20 * MB),
+    "image/png": (b"\x89PNG\r\n\x1a\n", 10 * MB),
+    "image/jpeg": (b"\xff\xd8\xff", 10 * MB),
 }
+MAX_FILE_BYTES = max(limit for _magic, limit in FILE_TYPES.values())
 
 
 ENTITY = "partners.partner"
@@ -170,11 +173,11 @@ class UploadedFile:
 
 
 def _store_file(storage: Path, upload: UploadedFile) -> tuple[str, int]:
-    if len(upload.content) > MAX_FILE_BYTES:
-        raise DocumentInvalid(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-    magic = FILE_TYPES.get(upload.content_type)
+    magic, limit = FILE_TYPES.get(upload.content_type, (None, MAX_FILE_BYTES))
     if magic is None or not upload.content.startswith(magic):
         raise DocumentInvalid("attach a PDF, PNG, JPEG or TIFF file (its content must match)")
+    if len(upload.content) > limit:
+        raise DocumentInvalid(f"a {upload.content_type} file may be at most {limit // MB} MB")
     digest = hashlib.sha256(upload.content).hexdigest()
     target = storage / digest[:2] / digest
     if not target.exists():  # content-addressed: the same file is stored once

@@ -1,30 +1,33 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+#: a role, site or permission code
+Code = Annotated[str, Field(max_length=80)]
 
 class UserCreate(BaseModel):
     username: str = Field(min_length=2, max_length=64)
     printed_name: str = Field(min_length=1, max_length=200)
     email: str | None = Field(default=None, max_length=254)
     password: str = Field(min_length=1, max_length=256)
-    roles: list[str] = Field(default_factory=list)
-    language: str = "zh_CN"
-    timezone: str | None = None
-    sites: list[str] = Field(default_factory=list)
+    roles: list[Code] = Field(default_factory=list, max_length=50)
+    language: str = Field(default="zh_CN", max_length=10)
+    timezone: str | None = Field(default=None, max_length=64)
+    sites: list[Code] = Field(default_factory=list, max_length=200)
     temporary_password: bool = False
 
 
 class UserUpdate(BaseModel):
     printed_name: str | None = Field(default=None, max_length=200)
     email: str | None = Field(default=None, max_length=254)
-    language: str | None = None
-    timezone: str | None = None
+    language: str | None = Field(default=None, max_length=10)
+    timezone: str | None = Field(default=None, max_length=64)
     active: bool | None = None
-    roles: list[str] | None = None
-    sites: list[str] | None = None
+    roles: list[Code] | None = Field(default=None, max_length=50)
+    sites: list[Code] | None = Field(default=None, max_length=200)
 
 
 class PasswordSet(BaseModel):
@@ -65,8 +68,8 @@ class RoleWrite(BaseModel):
     code: str = Field(min_length=2, max_length=64, pattern=r"^[a-z][a-z0-9_.-]*$")
     name_zh: str = Field(min_length=1, max_length=200)
     name_en: str = Field(min_length=1, max_length=200)
-    description: str = ""
-    permissions: list[str] = Field(default_factory=list)
+    description: str = Field(default="", max_length=500)
+    permissions: list[Code] = Field(default_factory=list, max_length=500)
     grants_all: bool = False
 
 
@@ -89,7 +92,7 @@ class RoleRead(BaseModel):
 class ClientCreate(BaseModel):
     client_id: str = Field(min_length=2, max_length=64)
     name: str = Field(min_length=1, max_length=200)
-    scopes: list[str] = Field(default_factory=list)
+    scopes: list[Code] = Field(default_factory=list, max_length=50)
 
 
 class ClientRead(BaseModel):

@@ -22,8 +22,8 @@ router = APIRouter(prefix="/api/v1/admin", tags=["custom fields"])
 
 class Choice(BaseModel):
     value: str = Field(min_length=1, max_length=100)
-    label_zh: str = ""
-    label_en: str = ""
+    label_zh: str = Field(default="", max_length=100)
+    label_en: str = Field(default="", max_length=100)
 
 
 class FieldChange(BaseModel):
@@ -35,18 +35,22 @@ class FieldChange(BaseModel):
     required: bool = False
     pattern: str | None = Field(default=None, max_length=200,
                                 description="regular expression the whole text must match")
-    min_value: Decimal | None = Field(default=None, description="numbers only")
-    max_value: Decimal | None = Field(default=None, description="numbers only")
-    choices: list[Choice] = Field(default_factory=list, description="choice fields only")
-    reference_entity: str | None = Field(default=None, description="reference fields only")
-    position: int = 0
+    min_value: Decimal | None = Field(default=None, gt=-(10**18), lt=10**18,
+                                      description="numbers only")
+    max_value: Decimal | None = Field(default=None, gt=-(10**18), lt=10**18,
+                                      description="numbers only")
+    choices: list[Choice] = Field(default_factory=list, max_length=500,
+                                  description="choice fields only")
+    reference_entity: str | None = Field(default=None, max_length=60,
+                                         description="reference fields only")
+    position: int = Field(default=0, ge=0, le=10_000)
     active: bool = True
 
 
 class FieldWrite(FieldChange):
-    entity: str = Field(description="e.g. catalog.item, partners.partner")
-    name: str = Field(description="lower-case letters, digits and _")
-    kind: str = Field(description=", ".join(service.KINDS))
+    entity: str = Field(max_length=60, description="e.g. catalog.item, partners.partner")
+    name: str = Field(max_length=60, description="lower-case letters, digits and _")
+    kind: str = Field(max_length=20, description=", ".join(service.KINDS))
 
 
 class FieldRead(FieldWrite):

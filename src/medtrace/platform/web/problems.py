@@ -186,6 +186,8 @@ def install_problem_handlers(
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, DomainError):  # refused by a middleware, outside the routes
+            return await _domain(request, exc)
         log.error(
             "http.unhandled_exception",
             path=request.url.path,
