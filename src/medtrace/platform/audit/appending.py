@@ -88,10 +88,18 @@ def _reads_audit_entry(statement: Any) -> bool:
 
 
 def read_barrier(state: ORMExecuteState) -> None:
-    """A query of ``audit_entry`` in a transaction with queued entries chains them first, so
-    the transaction sees the entries of its own changes (e.g. who created a record it signs)."""
-    if state.is_select and _pending(state.session) and _reads_audit_entry(state.statement):
-        append_queued(state.session)
+    """A query of ``audit_entry`` in a transaction with audited changes chains their entries
+    first (flushing first, as the query's autoflush would, which runs after this event), so the
+    transaction sees the entries of its own changes (e.g. who created a record it signs)."""
+    if not state.is_select:
+        return
+    session = state.session
+    unflushed = bool(session.new or session.dirty or session.deleted)
+    if not (unflushed or _pending(session)) or not _reads_audit_entry(state.statement):
+        return
+    if unflushed and session.autoflush and state.execution_options.get("autoflush", True):
+        session.flush()
+    append_queued(session)
 
 
 def after_transaction_create(session: Session, transaction: SessionTransaction) -> None:
