@@ -14,8 +14,8 @@ variances are posted as adjustment moves once someone other than the counters ap
   reason) posts one ``adjustment`` move per non-zero variance from or to the virtual adjustment
   location, all in the caller's transaction; ``reject_count_sheet`` posts nothing.
 
-Writers take the audit chain's lock before reading the ledger's last move: every stock move
-takes the same lock first, so no move is half-committed while a snapshot or a count is read.
+Writers take the ledger lock exclusively before reading the ledger's last move: every stock
+move takes it shared first, so no move is half-committed while a snapshot or a count is read.
 """
 
 from __future__ import annotations

@@ -71,10 +71,16 @@ def append_queued(session: Session) -> None:
 def before_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint is released: its entries wait for the outermost commit
-    if session.new or session.dirty or session.deleted:
+    if not _clean(session):
         session.flush()  # every row lock first; the commit's own flush then finds nothing
     session.info[_COMMITTING] = True
     append_queued(session)
+
+
+def _clean(session: Session) -> bool:
+    """Nothing to flush (what the commit's flush loop asks; ``session.dirty`` would compare
+    every modified instance's history, on every query)."""
+    return session._is_clean()
 
 
 def _pending(session: Session) -> bool:
@@ -94,7 +100,7 @@ def read_barrier(state: ORMExecuteState) -> None:
     if not state.is_select:
         return
     session = state.session
-    unflushed = bool(session.new or session.dirty or session.deleted)
+    unflushed = not _clean(session)
     if not (unflushed or _pending(session)) or not _reads_audit_entry(state.statement):
         return
     if unflushed and session.autoflush and state.execution_options.get("autoflush", True):
