@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """Stock-move benchmark: moves per second posted through the service and through HTTP.
 
-    python bench/stock_moves.py [--moves 500] [--clients 1,8] [--database-url postgresql://...]
+    python bench/stock_moves.py [--moves 500] [--clients 1,4,8] [--rounds 3] [--no-http]
+                                [--database-url postgresql://...]
 
 On a fresh database (``var/bench/stock_moves.db``, or a PostgreSQL database that is dropped and
-recreated) it creates a warehouse with one pair of bins per client, a lot-tracked item, two
-released lots and stock received into the first bin of each pair. Then, for each number of
-concurrent clients, it posts ``--moves`` transfers back and forth between each client's two bins
-(so stock never runs out): through the service (threads, one unit of work per move), and through
-HTTP against a real ``medtrace serve`` (httpx, a bearer token, an ``Idempotency-Key`` on each
-POST). Afterwards ``reconcile`` recomputes every balance from the ledger and the number of moves
-is checked. Prints one JSON line; exits 1 on any difference, lost move or failed request.
+recreated, migrated in this process) it creates a warehouse with one pair of bins and one
+lot-tracked item of its own per client, a released lot per item and stock received into the
+first bin of each pair. Then, for each number of concurrent clients, it posts ``--moves``
+transfers back and forth between each client's two bins (so stock never runs out), each client
+moving its own item (distinct balance rows, distinct records): through the service (threads, one
+unit of work per move), and through HTTP against a real ``medtrace serve`` (httpx, a bearer
+token, an ``Idempotency-Key`` on each POST). Each number of clients runs ``--rounds`` times; the
+JSON gives every round's moves per second and their median. Afterwards ``reconcile`` recomputes
+every balance from the ledger and the number of moves is checked. Prints one JSON line; exits 1
+on any difference, lost move or failed request.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
 import threading
 import time
@@ -30,7 +35,7 @@ from trace_bench import BENCH_PASSWORD, BENCH_USER, fresh_database, run, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 STOCK_PER_CLIENT = 1000
-GTIN = "0697123499999"  # 13 digits; the check digit is appended
+GTIN_BASE = 697123490000  # client n: GTIN_BASE + n as 13 digits, then the check digit
 
 
 def bins(client: int) -> tuple[str, str]:
@@ -38,7 +43,7 @@ def bins(client: int) -> tuple[str, str]:
 
 
 def setup(db: Any, clients: int) -> dict[str, Any]:
-    """Locations, an item, released lots and stock, through the services."""
+    """Locations, one item and one released lot per client, and stock, through the services."""
     from medtrace.modules import catalog, inventory, traceability
     from medtrace.modules.catalog import ItemCreate
     from medtrace.modules.catalog.rules import gs1_check_digit
@@ -52,21 +57,24 @@ def setup(db: Any, clients: int) -> dict[str, Any]:
             parent="BENCH", stock_status="available", temperature_zone="15-25C")
         loc(uow, code="SUP", name_zh="供应商", name_en="Supplier", kind="virtual",
             role="supplier")
+        items, lots = [], []
         for client in range(clients):
             for code in bins(client):
                 loc(uow, code=code, name_zh=code, name_en=code, kind="bin", parent="BW")
-        item = catalog.create_item(uow, ItemCreate(
-            code="BENCH-CATH", name_zh="基准导管", name_en="Bench catheter", tracking="lot",
-            base_uom="EA",
-            packaging=[{"level": 0, "name": "unit", "gtin": GTIN + str(gs1_check_digit(GTIN)),
-                        "quantity": "1"}]))
-        lots = [traceability.create_lot(uow, item_id=item.id, number=f"BL-{n}",
-                                        status="released").id for n in range(2)]
-        for client in range(clients):
+            gtin = f"{GTIN_BASE + client:013d}"
+            item = catalog.create_item(uow, ItemCreate(
+                code=f"BENCH-CATH-{client:02d}", name_zh=f"基准导管{client}",
+                name_en=f"Bench catheter {client}", tracking="lot", base_uom="EA",
+                packaging=[{"level": 0, "name": "unit",
+                            "gtin": gtin + str(gs1_check_digit(gtin)), "quantity": "1"}]))
+            lot = traceability.create_lot(uow, item_id=item.id, number=f"BL-{client}",
+                                          status="released")
             inventory.post_move(uow, actor=SYSTEM, move=inventory.MoveCreate(
                 item_id=item.id, quantity=Decimal(STOCK_PER_CLIENT), from_location="SUP",
-                to_location=bins(client)[0], purpose="receipt", lot_id=lots[client % 2]))
-        return {"item_id": item.id, "lots": lots}
+                to_location=bins(client)[0], purpose="receipt", lot_id=lot.id))
+            items.append(item.id)
+            lots.append(lot.id)
+        return {"items": items, "lots": lots}
 
 
 def plan(moves: int, clients: int) -> list[int]:
@@ -112,8 +120,8 @@ def through_service(db: Any, stock: dict[str, Any]) -> Any:
             source, target = (here, there) if n % 2 == 0 else (there, here)
             with UnitOfWork(db, context={"actor": actor}) as uow:
                 inventory.post_move(uow, actor=actor, move=inventory.MoveCreate(
-                    item_id=stock["item_id"], quantity=Decimal(1), from_location=source,
-                    to_location=target, purpose="transfer", lot_id=stock["lots"][client % 2]))
+                    item_id=stock["items"][client], quantity=Decimal(1), from_location=source,
+                    to_location=target, purpose="transfer", lot_id=stock["lots"][client]))
 
     return work
 
@@ -129,9 +137,9 @@ def through_http(base: str, token: str, stock: dict[str, Any]) -> Any:
                 source, target = (here, there) if n % 2 == 0 else (there, here)
                 answer = http.post("/api/v1/inventory/moves", headers={
                     "Idempotency-Key": f"bench-{uuid.uuid4().hex}"}, json={
-                    "item_id": stock["item_id"], "quantity": "1", "from_location": source,
+                    "item_id": stock["items"][client], "quantity": "1", "from_location": source,
                     "to_location": target, "purpose": "transfer",
-                    "lot_id": stock["lots"][client % 2]})
+                    "lot_id": stock["lots"][client]})
                 if answer.status_code != 201:
                     errors.append(f"client {client}: {answer.status_code} {answer.text[:200]}")
                     return
@@ -139,16 +147,20 @@ def through_http(base: str, token: str, stock: dict[str, Any]) -> Any:
     return work
 
 
-def figure(moves: int, seconds: float, errors: list[str]) -> dict[str, Any]:
-    return {"moves": moves, "seconds": round(seconds, 2),
-            "moves_per_s": round(moves / seconds, 1) if seconds else None,
-            "errors": len(errors)}
+def figure(moves: int, rounds: list[tuple[float, list[str]]]) -> dict[str, Any]:
+    """Each round's wall time and rate, and the median rate over the rounds."""
+    rates = [round(moves / seconds, 1) for seconds, _errors in rounds if seconds]
+    return {"moves": moves, "seconds": [round(seconds, 2) for seconds, _errors in rounds],
+            "moves_per_s": rates, "median_moves_per_s": statistics.median(rates) if rates
+            else None, "errors": sum(len(errors) for _seconds, errors in rounds)}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--moves", type=int, default=500, help="moves per run (default 500)")
-    parser.add_argument("--clients", default="1,8", help="concurrent clients per run")
+    parser.add_argument("--clients", default="1,4,8", help="concurrent clients per run")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="runs per number of clients (default 3)")
     parser.add_argument("--database-url", help="default sqlite:///var/bench/stock_moves.db; a "
                         "PostgreSQL database is dropped and recreated")
     parser.add_argument("--server-workers", type=int, default=1,
@@ -162,28 +174,30 @@ def main(argv: list[str] | None = None) -> int:
            "MEDTRACE_DB_POOL_SIZE": str(max(counts) + 2)}
     medtrace = str(ROOT / ".venv/bin/medtrace")
     fresh_database(url)
-    if run([medtrace, "db", "upgrade"], env).returncode:
-        raise SystemExit("medtrace db upgrade failed")
 
     from sqlalchemy import func, select
 
     from medtrace import models as _models  # noqa: F401  (every mapper)
     from medtrace.modules.inventory import queries
     from medtrace.modules.inventory.models import StockMove
+    from medtrace.platform.db import migrate
     from medtrace.platform.db.session import Database
     from medtrace.platform.db.uow import UnitOfWork
 
     db = Database.from_url(url, pool_size=max(counts) + 2)
+    migrate.upgrade(db.engine)  # the code being measured builds its own schema
     stock = setup(db, max(counts))
     result: dict[str, Any] = {"db": "postgresql" if url.startswith("postgres") else "sqlite",
-                              "moves_per_run": args.moves, "service": {}}
+                              "moves_per_run": args.moves,
+                              "rounds": args.rounds, "service": {}}
     failures: list[str] = []
     expected_moves = max(counts)  # the receipts
     for clients in counts:
-        seconds, errors = concurrently(clients, args.moves, through_service(db, stock))
-        result["service"][f"{clients}_clients"] = figure(args.moves, seconds, errors)
-        failures += errors
-        expected_moves += args.moves
+        rounds = [concurrently(clients, args.moves, through_service(db, stock))
+                  for _round in range(args.rounds)]
+        result["service"][f"{clients}_clients"] = figure(args.moves, rounds)
+        failures += [e for _seconds, errors in rounds for e in errors]
+        expected_moves += args.moves * args.rounds
     if not args.no_http:
         result["http"] = {"server_workers": args.server_workers}
         made = run([medtrace, "user", "create", BENCH_USER, "--password-stdin", "--admin"],
@@ -198,11 +212,11 @@ def main(argv: list[str] | None = None) -> int:
                 "grant_type": "password", "username": BENCH_USER,
                 "password": BENCH_PASSWORD}).json()["access_token"]
             for clients in counts:
-                seconds, errors = concurrently(clients, args.moves,
-                                               through_http(base, token, stock))
-                result["http"][f"{clients}_clients"] = figure(args.moves, seconds, errors)
-                failures += errors
-                expected_moves += args.moves
+                rounds = [concurrently(clients, args.moves, through_http(base, token, stock))
+                          for _round in range(args.rounds)]
+                result["http"][f"{clients}_clients"] = figure(args.moves, rounds)
+                failures += [e for _seconds, errors in rounds for e in errors]
+                expected_moves += args.moves * args.rounds
         finally:
             process.terminate()
             process.wait(timeout=30)

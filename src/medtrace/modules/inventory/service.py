@@ -24,7 +24,6 @@ from medtrace.modules.inventory.models import Balance, Location, StockMove
 from medtrace.modules.inventory.permissions import STOCK_ADJUST, STOCK_MOVE
 from medtrace.modules.inventory.schemas import MoveCreate
 from medtrace.platform.actor import Actor
-from medtrace.platform.audit.chain import lock_chain
 from medtrace.platform.auth.errors import Forbidden
 from medtrace.platform.db.base import to_quantity
 from medtrace.platform.db.uow import UnitOfWork
@@ -32,6 +31,20 @@ from medtrace.platform.db.uow import UnitOfWork
 
 def _problem(field: str, message: str) -> dict[str, str]:
     return {"field": field, "message": message}
+
+
+#: pg_advisory_xact_lock key of the stock ledger ("mt_ledgr")
+LEDGER_LOCK_KEY = 0x6D745F6C65646772
+
+
+def lock_ledger(uow: UnitOfWork, *, exclusive: bool = False) -> None:
+    """Until the end of the transaction (PostgreSQL; SQLite writers are serialised already):
+    shared by every stock move before its balance rows, exclusive by a count reading its
+    ledger mark, so no move below the mark can commit after it (moves never wait on moves)."""
+    conn = uow.session.connection()
+    if conn.dialect.name == "postgresql":
+        mode = "" if exclusive else "_shared"
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock{mode}({LEDGER_LOCK_KEY})")
 
 
 # --- locations ----------------------------------------------------------------------------------
@@ -143,10 +156,14 @@ def _record_move(uow: UnitOfWork, data: MoveCreate, *, purpose_name: str, actor:
                           errors=[_problem("quantity", problem)])
     lot, unit = _things(uow, item, data, base)
     _check_issuable(uow, purpose, source, target, lot, unit)
-    # The audit chain's lock first, then the balance rows: every writer takes them in this
-    # order (an audited write earlier in the same transaction already holds the chain lock).
-    lock_chain(uow.session.connection())
+    # The ledger lock (shared) first, then the balance rows: a count's exclusive ledger lock
+    # waits for the moves under way (see counts._ledger_mark). The audit chain's lock comes last,
+    # at the commit (platform/audit/appending.py).
+    lock_ledger(uow)
     thing_key = unit.id if unit else (lot.id if lot else 0)
+    if is_internal(source) and is_internal(target):  # both rows in location order: two
+        for place in sorted((source.id, target.id)):  # opposite transfers never deadlock
+            _balance_row(uow, place, item.id, thing_key, create=False)
     if is_internal(source):
         _take(uow, source, item.id, thing_key, base)
     if is_internal(target):

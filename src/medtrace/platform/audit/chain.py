@@ -14,8 +14,9 @@ same bytes as ``json.dumps`` (a test checks) at a fraction of the cost: verifica
 walk millions of entries.
 
 Appends are serialised: on PostgreSQL by a transaction-level advisory lock taken before the
-last hash is read; on SQLite writers already hold the database's write lock. ``prev_hash`` is
-unique in the table, so even a bug in that serialisation fails loudly instead of forking.
+last hash is read, at the commit of the transaction that appends (``appending.py``); on SQLite
+writers already hold the database's write lock. ``prev_hash`` is unique in the table, so even a
+bug in that serialisation fails loudly instead of forking.
 """
 
 from __future__ import annotations

@@ -1,15 +1,17 @@
 """Records every insert, update and delete of ``Audited`` instances into ``audit_entry``, in the
-flush (so in the transaction) that makes the change. No service writes audit rows by hand.
+transaction that makes the change. No service writes audit rows by hand.
 
 - ``before_flush`` refuses changes to records in a controlled state when the unit of work gives
-  no reason, reads old values that were never loaded, and on PostgreSQL takes the chain lock
-  before any audited row is written in the transaction.
+  no reason, and reads old values that were never loaded.
 - mapper events (``after_insert/update/delete`` on ``Audited``, propagated to every subclass)
   capture each row the flush writes, orphans included, while attribute history is intact.
 - ``after_flush`` adds rows of plain association tables (``relationship(secondary=...)``) from
-  the flush's own history, then appends all entries to the hash chain.
+  the flush's own history and queues the entries in the session (``appending.py``): they are
+  chained at ``before_commit``, under the chain lock, so the lock is held only for the append and
+  the commit.
 - ``do_orm_execute`` refuses bulk INSERT/UPDATE/DELETE statements on audited tables through the
-  session: they would change records without any entry.
+  session: they would change records without any entry; and a query of ``audit_entry`` appends
+  the transaction's queued entries first, so a transaction reads its own changes' entries.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ from sqlalchemy.orm.state import InstanceState
 from sqlalchemy.orm.util import identity_key
 
 from medtrace.platform.actor import SYSTEM, Actor
-from medtrace.platform.audit.chain import NewEntry, append_entries, canonical_json, lock_chain
+from medtrace.platform.audit import appending
+from medtrace.platform.audit.chain import NewEntry, canonical_json
 from medtrace.platform.audit.errors import AuditBypassError, ReasonRequired
 from medtrace.platform.audit.models import AuditEntry
 from medtrace.platform.audit.values import (
@@ -46,7 +49,6 @@ from medtrace.platform.db.base import utcnow
 _PENDING = "medtrace.audit.pending"
 _OLD = "medtrace.audit.old"
 _CHECKED = "medtrace.audit.checked"
-_LOCKED = "medtrace.audit.locked"
 
 
 class Audited:
@@ -75,7 +77,7 @@ def _connection(session: Session) -> Connection:
     return session.connection(bind_arguments={"mapper": inspect(AuditEntry)})
 
 
-# --- before the flush: reasons, old values, the chain lock ------------------------------------
+# --- before the flush: reasons, old values --------------------------------------------------
 
 
 def _before_flush(session: Session, _flush_context: UOWTransaction, _instances: Any) -> None:
@@ -90,15 +92,6 @@ def _before_flush(session: Session, _flush_context: UOWTransaction, _instances: 
     if not _context(session).get("reason"):
         for state in changed:
             _check_controlled(session, state, deleting=state in deleted)
-    _lock(session)
-
-
-def _lock(session: Session) -> None:
-    connection = _connection(session)  # begins the transaction if need be
-    transaction = session.get_transaction()
-    if session.info.get(_LOCKED) is not transaction:
-        lock_chain(connection)
-        session.info[_LOCKED] = transaction
 
 
 def _load_unknown_old_values(session: Session, state: InstanceState[Any], deleting: bool) -> None:
@@ -229,7 +222,7 @@ def _after_delete(mapper: Mapper[Any], _conn: Connection, target: Any) -> None:
     _capture("delete", mapper, target)
 
 
-# --- after the flush: association tables, references, the chain -------------------------------
+# --- after the flush: association tables, references, the queue -------------------------------
 
 
 def _collection_changes(session: Session, flush_context: UOWTransaction) -> list[tuple[Any, ...]]:
@@ -351,8 +344,7 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
         )
         for operation, table, pk, changes, has_ref, ref in pending
     ]
-    _lock(session)
-    append_entries(_connection(session), entries, locked=True)
+    appending.queue(session, entries)
 
 
 # --- bulk statements ---------------------------------------------------------------------------
@@ -399,6 +391,11 @@ def install() -> None:
         (Session, "before_flush", _before_flush, {}),
         (Session, "after_flush", _after_flush, {}),
         (Session, "do_orm_execute", _guard_bulk, {}),
+        (Session, "do_orm_execute", appending.read_barrier, {}),
+        (Session, "before_commit", appending.before_commit, {}),
+        (Session, "after_transaction_create", appending.after_transaction_create, {}),
+        (Session, "after_soft_rollback", appending.after_soft_rollback, {}),
+        (Session, "after_transaction_end", appending.after_transaction_end, {}),
         (Audited, "before_delete", _before_delete, {"propagate": True}),
         (Audited, "after_insert", _after_insert, {"propagate": True}),
         (Audited, "after_update", _after_update, {"propagate": True}),

@@ -21,7 +21,6 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from medtrace.platform.audit.chain import lock_chain
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.i18n import N_, gettext
 from medtrace.platform.numbering.errors import (
@@ -204,10 +203,8 @@ def next_number(uow: UnitOfWork, scope: str, *, fallback: str | Sequence[str] | 
     pattern = rule_pattern(rule)
     day = today or uow.today()
     period = pattern.period(day)
-    # Lock order: the audit chain first (PostgreSQL; the caller will write audited rows in this
-    # transaction anyway), then the counter. A transaction that flushed an audited record
-    # before taking a number then never waits for a counter held by one waiting for the chain.
-    lock_chain(uow.session.connection())
+    # Only the counter's row lock: the audit chain's lock is taken at the commit, after every
+    # row lock (platform/audit/appending.py), so it never orders against the counter.
     while True:
         number = pattern.format(day, _take(uow, rule, period, pattern.capacity))
         if skip is None or not skip(number):

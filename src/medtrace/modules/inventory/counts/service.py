@@ -14,8 +14,8 @@ variances are posted as adjustment moves once someone other than the counters ap
   reason) posts one ``adjustment`` move per non-zero variance from or to the virtual adjustment
   location, all in the caller's transaction; ``reject_count_sheet`` posts nothing.
 
-Writers take the audit chain's lock before reading the ledger's last move: every stock move
-takes the same lock first, so no move is half-committed while a snapshot or a count is read.
+Writers take the ledger lock exclusively before reading the ledger's last move: every stock
+move takes it shared first, so no move is half-committed while a snapshot or a count is read.
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ from medtrace.modules.inventory.models import Balance, Location, StockMove
 from medtrace.modules.inventory.permissions import COUNT_MANAGE, COUNT_PERFORM, STOCK_ADJUST
 from medtrace.modules.inventory.schemas import MoveCreate
 from medtrace.platform.actor import SYSTEM, Actor
-from medtrace.platform.audit.chain import lock_chain
 from medtrace.platform.auth.errors import Forbidden
 from medtrace.platform.db.base import to_quantity
 from medtrace.platform.db.uow import UnitOfWork
@@ -60,9 +59,9 @@ def _actor(uow: UnitOfWork) -> Actor:
 
 
 def _ledger_mark(uow: UnitOfWork) -> int:
-    """The last committed stock move, read under the lock every move takes first (so no move
-    below it can still commit later)."""
-    lock_chain(uow.session.connection())
+    """The last committed stock move, read under the ledger lock every move takes first (so no
+    move below it can still commit later)."""
+    service.lock_ledger(uow, exclusive=True)
     return uow.session.scalar(select(func.max(StockMove.id))) or 0
 
 
@@ -137,7 +136,7 @@ def _holding_places(uow: UnitOfWork, root: Location) -> dict[int, Location]:
 
 
 def start_counting(uow: UnitOfWork, sheet_id: int) -> CountSheet:
-    lock_chain(uow.session.connection())
+    service.lock_ledger(uow, exclusive=True)
     sheet = get_count_sheet_or_raise(uow, sheet_id, fresh=True)
     _ensure("start", sheet)
     sheet.status = count_rules.COUNTING
@@ -276,7 +275,7 @@ def _counted_quantity(uow: UnitOfWork, line: CountLine, entry: CountEntry) -> De
 # --- submitting, approving, rejecting --------------------------------------------------------
 def submit_count_sheet(uow: UnitOfWork, sheet_id: int) -> CountSheet:
     """Close counting and compute each line's book quantity and variance."""
-    lock_chain(uow.session.connection())
+    service.lock_ledger(uow, exclusive=True)
     sheet = get_count_sheet_or_raise(uow, sheet_id, fresh=True)
     _ensure("submit", sheet)
     lines = _lines(uow, sheet)
@@ -338,7 +337,7 @@ def approve_count_sheet(uow: UnitOfWork, sheet_id: int, *, reason: str,
     """Post the variances as adjustment moves (one per line that differs) and approve."""
     why = _reason(reason)
     actor = _actor(uow)
-    lock_chain(uow.session.connection())
+    service.lock_ledger(uow, exclusive=True)
     sheet = get_count_sheet_or_raise(uow, sheet_id, fresh=True)
     _ensure("approve", sheet)
     if actor.kind != "user":
@@ -373,7 +372,7 @@ def approve_count_sheet(uow: UnitOfWork, sheet_id: int, *, reason: str,
 def reject_count_sheet(uow: UnitOfWork, sheet_id: int, *, reason: str) -> CountSheet:
     """Close the sheet without touching stock (count again on a new sheet)."""
     why = _reason(reason)
-    lock_chain(uow.session.connection())
+    service.lock_ledger(uow, exclusive=True)
     sheet = get_count_sheet_or_raise(uow, sheet_id, fresh=True)
     _ensure("reject", sheet)
     uow.context.setdefault("reason", why)
