@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 
 from medtrace.modules import catalog, inventory, traceability
 from medtrace.modules.catalog import ItemCreate
-from medtrace.modules.inventory import MoveIn, queries
+from medtrace.modules.inventory import MoveCreate, queries
 from medtrace.platform import numbering
-from medtrace.platform.actor import Actor
+from medtrace.platform.actor import SYSTEM, Actor
 from medtrace.platform.audit import AuditEntry, verify_chain
 from medtrace.platform.auth.models import User
 from medtrace.platform.db import migrate
@@ -47,9 +47,9 @@ def _plant(db: Database, items: int) -> list[tuple[int, int]]:
                 packaging=[{"level": 0, "name": "unit", "gtin": gtin(), "quantity": "1"}]))
             lot = traceability.create_lot(uow, item_id=item.id, number=f"L{n}",
                                           status="released")
-            inventory.post_move(uow, MoveIn(item_id=item.id, quantity=Decimal(1000),
-                                            from_location="SUP", to_location="A",
-                                            purpose="receipt", lot_id=lot.id))
+            inventory.post_move(uow, actor=SYSTEM, move=MoveCreate(
+                item_id=item.id, quantity=Decimal(1000), from_location="SUP", to_location="A",
+                purpose="receipt", lot_id=lot.id))
             made.append((item.id, lot.id))
         numbering.save_rule(uow, scope="tests.free", pattern="F{SEQ:6}")
     return made
@@ -57,7 +57,7 @@ def _plant(db: Database, items: int) -> list[tuple[int, int]]:
 
 def _move(uow: UnitOfWork, stock: tuple[int, int], source: str = "A", target: str = "B"
           ) -> None:
-    inventory.post_move(uow, MoveIn(item_id=stock[0], quantity=Decimal(1),
+    inventory.post_move(uow, actor=SYSTEM, move=MoveCreate(item_id=stock[0], quantity=Decimal(1),
                                     from_location=source, to_location=target, lot_id=stock[1]))
 
 
