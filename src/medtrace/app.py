@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import HTMLResponse, RedirectResponse, Response
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from medtrace import __version__, registry
 from medtrace.platform import i18n
@@ -94,6 +95,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.add_middleware(BodyLimitMiddleware, max_body=settings.max_body_bytes,
                        max_upload=settings.max_upload_bytes)
     app.add_middleware(IdempotencyMiddleware, prefix=API_PREFIX)
+    if settings.proxy_hosts():  # X-Forwarded-For only from the configured proxies
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.proxy_hosts())
     app.add_middleware(
         RequestContextMiddleware,
         metrics=app.state.metrics,

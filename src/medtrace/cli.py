@@ -145,7 +145,7 @@ def serve(
         reload=reload,
         log_config=None,
         access_log=False,
-        proxy_headers=True,
+        proxy_headers=False,  # the app believes X-Forwarded-* of MEDTRACE_TRUSTED_PROXIES only
         server_header=False,
     )
 

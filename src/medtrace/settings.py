@@ -69,6 +69,19 @@ class Settings(BaseSettings):
         default=25 * 1024 * 1024, ge=1024, le=4 * 1024**3,
         description="Largest multipart upload accepted (each file type has its own, smaller cap).",
     )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses (or networks) of reverse proxies whose "
+        "X-Forwarded-For / X-Forwarded-Proto are believed; empty: none (the peer's address).",
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None, description="Bearer token a Prometheus scraper sends for /metrics.",
+    )
+    metrics_allow: str = Field(
+        default="127.0.0.1/8,::1",
+        description="Comma-separated addresses or networks allowed to read /metrics without "
+        "the token.",
+    )
     epcis_schema_path: Path | None = Field(
         default=None,
         description="The official GS1 EPCIS 2.0 JSON schema (EPCIS-JSON-Schema.json) that EPCIS "
@@ -91,6 +104,16 @@ class Settings(BaseSettings):
         candidates = [self.epcis_schema_path] if self.epcis_schema_path else []
         candidates += [Path.cwd() / EPCIS_SCHEMA_FALLBACK, REPOSITORY_ROOT / EPCIS_SCHEMA_FALLBACK]
         return next((p.resolve() for p in candidates if p.is_file()), None)
+
+    @staticmethod
+    def _list(text: str) -> list[str]:
+        return [part.strip() for part in text.split(",") if part.strip()]
+
+    def proxy_hosts(self) -> list[str]:
+        return self._list(self.trusted_proxies)
+
+    def metrics_networks(self) -> list[str]:
+        return self._list(self.metrics_allow)
 
     @property
     def is_sqlite(self) -> bool:
@@ -122,5 +145,6 @@ def settings_reference() -> list[tuple[str, str, str]]:
     for name, field in Settings.model_fields.items():
         default = field.default
         shown = "(generated)" if name == "secret_key" else str(default)
+        shown = "unset" if default is None and name != "secret_key" else shown
         rows.append((f"MEDTRACE_{name.upper()}", shown, field.description or ""))
     return rows

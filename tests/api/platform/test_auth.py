@@ -276,3 +276,33 @@ def test_no_password_or_token_reaches_a_log_line(client, db, caplog):
     assert PASSWORD not in logged
     assert body["access_token"] not in logged and body["refresh_token"] not in logged
     assert "argon2" not in logged
+
+
+def test_a_shared_address_slows_down_but_does_not_lock_out_the_administrator(client, db):
+    """Failures from one address back off (1 s, 2 s, 4 s...), they do not block the address:
+    the real administrator behind it signs in once the short wait is over."""
+    make_user(db, "shared.admin", admin=True)
+    with UnitOfWork(db) as uow:
+        set_setting(uow, IP_FAILURES_PER_10_MIN, 3)
+    for _ in range(5):
+        client.post("/api/v1/auth/token", data={"grant_type": "password",
+                                                 "username": "guesser", "password": "x"})
+    waiting = client.post("/api/v1/auth/token", data={
+        "grant_type": "password", "username": "shared.admin", "password": PASSWORD})
+    assert waiting.status_code == 429 and 1 <= int(waiting.headers["retry-after"]) <= 300
+    with UnitOfWork(db) as uow:  # the wait passes (the failures are a minute old)
+        a_minute_ago = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+        uow.session.execute(update(LoginEvent).where(LoginEvent.success.is_(False))
+                            .values(at=a_minute_ago))
+    signed_in = client.post("/api/v1/auth/token", data={
+        "grant_type": "password", "username": "shared.admin", "password": PASSWORD})
+    assert signed_in.status_code == 200, signed_in.text
+
+
+def test_failed_client_credentials_back_off_per_client(client, db):
+    with UnitOfWork(db) as uow:
+        set_setting(uow, IP_FAILURES_PER_10_MIN, 3)
+    answers = [client.post("/api/v1/auth/token", data={
+        "grant_type": "client_credentials", "client_id": "wms", "client_secret": "guess"}
+    ).status_code for _ in range(5)]
+    assert answers[:3] == [401, 401, 401] and 429 in answers[3:]

@@ -169,14 +169,22 @@ def _metric(text: str, name: str, **labels: str) -> float:
     raise AssertionError(f"{name}{{{wanted}}} not found")
 
 
-def test_metrics_count_requests_by_route_template(client):
+def test_metrics_count_requests_by_route_template(settings, db):
+    from pydantic import SecretStr
+
+    from medtrace.app import create_app
+
+    scraping = settings.model_copy(update={"metrics_token": SecretStr("scrape-me-0123456789")})
+    client = TestClient(create_app(scraping, db=db))
+    assert client.get("/metrics").status_code == 403  # neither the token nor an allowed address
+    scraper = {"Authorization": "Bearer scrape-me-0123456789"}
     client.get("/healthz")
-    before = _metric(client.get("/metrics").text, "medtrace_http_requests_total",
-                     route="/healthz", status="200")
+    before = _metric(client.get("/metrics", headers=scraper).text,
+                     "medtrace_http_requests_total", route="/healthz", status="200")
     for _ in range(3):
         client.get("/healthz")
     client.get("/api/v1/errors/MT-COMMON-NOT-FOUND")
-    text = client.get("/metrics").text
+    text = client.get("/metrics", headers=scraper).text
     assert _metric(text, "medtrace_http_requests_total", route="/healthz", status="200") == (
         before + 3
     )
@@ -264,3 +272,32 @@ def test_static_assets_are_served_by_the_app(admin_client):
     assert css.status_code == 200 and "text/css" in css.headers["content-type"]
     home = client.get("/").text
     assert "http://" not in home.split("<body>")[0].replace('http://www.w3.org', '')
+
+
+def test_x_forwarded_for_is_believed_only_from_a_configured_proxy(settings, db):
+    from sqlalchemy import select
+
+    from medtrace.app import create_app
+    from medtrace.platform.auth.models import LoginEvent
+    from medtrace.platform.db.uow import UnitOfWork
+
+    def address_of_a_failed_sign_in(app_settings, name):  # type: ignore[no-untyped-def]
+        client = TestClient(create_app(app_settings, db=db))
+        client.post("/api/v1/auth/token", headers={"X-Forwarded-For": "203.0.113.7"},
+                    data={"grant_type": "password", "username": name, "password": "x"})
+        with UnitOfWork(db, write=False) as uow:
+            return uow.session.scalar(select(LoginEvent.ip).where(LoginEvent.username == name))
+
+    assert address_of_a_failed_sign_in(settings, "spoofer") == "testclient"
+    behind_proxy = settings.model_copy(update={"trusted_proxies": "testclient"})
+    assert address_of_a_failed_sign_in(behind_proxy, "proxied") == "203.0.113.7"
+
+
+def test_authenticated_answers_are_not_cached_and_assets_are(admin_client):
+    page = admin_client.get("/")
+    assert page.headers["cache-control"] == "no-store"
+    assert "camera=(self)" in page.headers["permissions-policy"]
+    api = admin_client.get("/api/v1/auth/me")
+    assert api.headers["cache-control"] == "no-store"
+    asset = admin_client.get("/static/css/medtrace.css")
+    assert asset.status_code == 200 and "no-store" not in asset.headers.get("cache-control", "")

@@ -24,6 +24,8 @@ from medtrace.modules.catalog.errors import (
 from medtrace.modules.catalog.models import Item, PackagingLevel, UnitConversion, UnitOfMeasure
 from medtrace.modules.catalog.schemas import ItemCreate, ItemWrite
 from medtrace.platform import customfields
+from medtrace.platform.db.search import ESCAPE
+from medtrace.platform.db.search import contains as search_pattern
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.i18n import N_
 from medtrace.standards.udi import (
@@ -95,10 +97,12 @@ def list_items(
 ) -> tuple[list[Item], int]:
     query = select(Item)
     if search:
-        like = f"%{search.strip()}%"
-        gtin_items = select(PackagingLevel.item_id).where(PackagingLevel.gtin.like(like))
-        query = query.where(or_(Item.code.ilike(like), Item.name_zh.ilike(like),
-                                Item.name_en.ilike(like), Item.id.in_(gtin_items)))
+        like = search_pattern(search.strip())
+        gtin_items = select(PackagingLevel.item_id).where(
+            PackagingLevel.gtin.like(like, escape=ESCAPE))
+        query = query.where(or_(Item.id.in_(gtin_items), *(
+            column.ilike(like, escape=ESCAPE)
+            for column in (Item.code, Item.name_zh, Item.name_en))))
     for column, value in ((Item.status, status), (Item.tracking, tracking),
                           (Item.class_cn, class_cn)):
         if value:

@@ -31,6 +31,8 @@ from medtrace.modules.partners.models import (
 from medtrace.modules.partners.schemas import DocumentWrite, PartnerCreate, PartnerWrite
 from medtrace.platform import customfields, esign
 from medtrace.platform.actor import Actor
+from medtrace.platform.db.search import ESCAPE
+from medtrace.platform.db.search import contains as search_pattern
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.i18n import N_, gettext
 from medtrace.platform.policy import define, get_setting
@@ -88,9 +90,9 @@ def list_partners(
     how many match in all. ``limit=None``: all of them (exports)."""
     query = select(Partner)
     if search and search.strip():
-        like = f"%{search.strip()}%"
-        query = query.where(or_(Partner.code.ilike(like), Partner.name_zh.ilike(like),
-                                Partner.name_en.ilike(like)))
+        like = search_pattern(search.strip())
+        query = query.where(or_(*(column.ilike(like, escape=ESCAPE) for column in (
+            Partner.code, Partner.name_zh, Partner.name_en))))
     if role in ("supplier", "customer", "manufacturer"):
         query = query.where(getattr(Partner, f"is_{role}").is_(True))
     if active is not None:

@@ -80,7 +80,9 @@ class RateLimited(DomainError):
     code = "MT-AUTH-RATE-LIMITED"
     status = 429
     title = N_("Too many attempts. Try again later.")
-    help = "Too many failed sign-ins from this address or for this account in a short time."
+    help = ("Too many failed sign-ins from this address or for this client in a short time: "
+            "wait `retry_after` seconds (also in `Retry-After`); each further failure doubles "
+            "the wait, up to 5 minutes.")
 
 
 class UserExists(DomainError):

@@ -8,6 +8,7 @@ it returns an outcome, the entrypoint commits, and only then raises the outcome'
 from __future__ import annotations
 
 import datetime as dt
+import math
 import secrets
 from dataclasses import dataclass
 
@@ -55,6 +56,8 @@ PW_HISTORY = define("auth.password.history", int, 5, N_("Passwords remembered (n
 PW_EXPIRY_DAYS = define("auth.password.expiry_days", int, 90, N_("Password expiry (days)"))
 LOCKOUT_ATTEMPTS = define("auth.lockout.attempts", int, 5, N_("Failed sign-ins before lockout"))
 LOCKOUT_MINUTES = define("auth.lockout.minutes", int, 15, N_("Lockout duration (minutes)"))
+#: the longest wait the sign-in back-off imposes
+BACKOFF_MAX_SECONDS = 300
 IP_FAILURES_PER_10_MIN = define(
     "auth.rate.ip_failures_per_10_minutes", int, 30, N_("Failed sign-ins per address / 10 min")
 )
@@ -285,15 +288,33 @@ class LoginOutcome:
         return self.user
 
 
-def _recent_ip_failures(uow: UnitOfWork, ip: str | None, now: dt.datetime) -> int:
-    if not ip:
-        return 0
+def _recent_failures(uow: UnitOfWork, now: dt.datetime, *, ip: str | None = None,
+                     username: str | None = None) -> tuple[int, dt.datetime | None]:
+    """Failed sign-ins in the last 10 minutes from ``ip`` (or for ``username``), and the last."""
+    if not ip and not username:
+        return 0, None
     since = now - dt.timedelta(minutes=10)
-    return uow.session.scalar(
-        select(func.count())
-        .select_from(LoginEvent)
-        .where(LoginEvent.ip == ip, LoginEvent.success.is_(False), LoginEvent.at >= since)
-    ) or 0
+    where = LoginEvent.ip == ip if ip else LoginEvent.username == username
+    count, last = uow.session.execute(
+        select(func.count(), func.max(LoginEvent.at)).select_from(LoginEvent)
+        .where(where, LoginEvent.success.is_(False), LoginEvent.at >= since)).one()
+    return count or 0, last
+
+
+def backoff_wait(uow: UnitOfWork, now: dt.datetime, *, ip: str | None = None,
+                 username: str | None = None) -> int:
+    """Seconds to wait before the next attempt, or 0. Past the policy's number of failures in
+    ten minutes, each further failure doubles the wait (1 s, 2 s, 4 s ... at most 5 minutes),
+    counted from the last failure: a brute force from one address slows to a crawl, while the
+    real administrator behind the same address signs in after a short wait (no lockout of the
+    address, no captcha; the account's own lockout still applies)."""
+    failures, last = _recent_failures(uow, now, ip=ip, username=username)
+    allowed = get_setting(uow, IP_FAILURES_PER_10_MIN)
+    if failures < allowed or last is None:
+        return 0
+    wait = min(2 ** min(failures - allowed, 9), BACKOFF_MAX_SECONDS)
+    remaining = (last + dt.timedelta(seconds=wait) - now).total_seconds()
+    return max(0, math.ceil(remaining))
 
 
 def attempt_login(
@@ -316,9 +337,10 @@ def attempt_login(
         ))
         uow.session.flush()
 
-    if _recent_ip_failures(uow, ip, now) >= get_setting(uow, IP_FAILURES_PER_10_MIN):
+    wait = backoff_wait(uow, now, ip=ip)
+    if wait:
         record(False, "rate_limited")
-        return LoginOutcome(None, RateLimited())
+        return LoginOutcome(None, RateLimited(retry_after=wait))
     if user is None:
         verify_secret(_DUMMY_HASH, password)
         record(False, "unknown_user")
@@ -500,12 +522,20 @@ def create_api_client(
 def authenticate_client(
     uow: UnitOfWork, *, client_id: str, secret: str, ip: str | None = None
 ) -> LoginOutcome:
+    now = uow.now()
+    name = f"client:{client_id}"[:200]
+    wait = max(backoff_wait(uow, now, ip=ip), backoff_wait(uow, now, username=name))
+    if wait:  # failed client credentials slow down per address and per client id
+        uow.session.add(LoginEvent(at=now, username=name, user_id=None, channel="api",
+                                   success=False, reason="rate_limited", ip=ip))
+        uow.session.flush()
+        return LoginOutcome(None, RateLimited(retry_after=wait))
     client = uow.session.scalar(
         select(ApiClient).where(ApiClient.client_id == rules.normalize_username(client_id))
     )
     ok = verify_secret(client.secret_hash if client else _DUMMY_HASH, secret)
     uow.session.add(LoginEvent(
-        at=uow.now(), username=f"client:{client_id}"[:200], user_id=None, channel="api",
+        at=now, username=name, user_id=None, channel="api",
         success=bool(client and ok and client.active),
         reason="ok" if client and ok and client.active else ("inactive" if ok else "bad_secret"),
         ip=ip,

@@ -18,6 +18,8 @@ from sqlalchemy import Select, func, or_, select
 
 from medtrace.platform.customfields.models import FieldDefinition, FieldValue
 from medtrace.platform.db.base import QUANTITY_SCALE
+from medtrace.platform.db.search import ESCAPE
+from medtrace.platform.db.search import contains as search_pattern
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.errors import DomainError
 from medtrace.platform.i18n import N_, gettext
@@ -86,10 +88,9 @@ def search_fields(uow: UnitOfWork, *, entity: str | None = None, kind: str | Non
     if active is not None:
         query = query.where(FieldDefinition.active.is_(active))
     if search and search.strip():
-        like = f"%{search.strip()}%"
-        query = query.where(or_(FieldDefinition.name.ilike(like),
-                                FieldDefinition.label_zh.ilike(like),
-                                FieldDefinition.label_en.ilike(like)))
+        like = search_pattern(search.strip())
+        query = query.where(or_(*(column.ilike(like, escape=ESCAPE) for column in (
+            FieldDefinition.name, FieldDefinition.label_zh, FieldDefinition.label_en))))
     total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = uow.session.scalars(query.order_by(FieldDefinition.entity, FieldDefinition.position,
                                               FieldDefinition.name).limit(limit).offset(offset))

@@ -21,6 +21,8 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from medtrace.platform.db.search import ESCAPE
+from medtrace.platform.db.search import contains as search_pattern
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.i18n import N_, gettext
 from medtrace.platform.numbering.errors import (
@@ -91,10 +93,9 @@ def list_rules(uow: UnitOfWork, *, kind: str | None = None, active: bool | None 
     if active is not None:
         query = query.where(NumberingRule.active.is_(active))
     if search and search.strip():
-        like = f"%{search.strip()}%"
-        query = query.where(or_(NumberingRule.scope.ilike(like),
-                                NumberingRule.pattern.ilike(like),
-                                NumberingRule.description.ilike(like)))
+        like = search_pattern(search.strip())
+        query = query.where(or_(*(column.ilike(like, escape=ESCAPE) for column in (
+            NumberingRule.scope, NumberingRule.pattern, NumberingRule.description))))
     total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = uow.session.scalars(query.order_by(NumberingRule.scope).limit(limit).offset(offset))
     return list(rows), int(total)

@@ -39,7 +39,11 @@ SECURITY_HEADERS = [
         b"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
         b"form-action 'self'; frame-ancestors 'none'",
     ),
+    (b"permissions-policy",
+     b"camera=(self), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"),
 ]
+#: answers that may be cached: the static assets (everything else may carry someone's data)
+CACHEABLE_PREFIXES = ("/static/", "/api/v1/docs-assets/")
 
 
 def route_template(scope: Scope) -> str:
@@ -113,6 +117,9 @@ class RequestContextMiddleware:
                 headers.append((b"x-request-id", request_id.encode("latin-1")))
                 present = {h[0] for h in headers}
                 headers.extend(h for h in SECURITY_HEADERS if h[0] not in present)
+                if b"cache-control" not in present and not str(scope.get("path", "")).startswith(
+                        CACHEABLE_PREFIXES):
+                    headers.append((b"cache-control", b"no-store"))
                 if b"content-language" not in present:
                     headers.append((b"content-language", i18n.HTML_LANG[locale].encode()))
                 message["headers"] = headers

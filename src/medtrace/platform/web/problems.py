@@ -160,7 +160,7 @@ def install_problem_handlers(
         if exc.status == 401:
             headers = {"WWW-Authenticate": 'Bearer realm="medtrace"'}
         elif exc.status == 429:
-            headers = {"Retry-After": "600"}
+            headers = {"Retry-After": str((exc.extra or {}).get("retry_after", 600))}
         return respond(request, type(exc), detail, exc.errors, exc.extra, headers=headers)
 
     app.state.domain_error_responder = _domain
