@@ -301,3 +301,16 @@ def test_authenticated_answers_are_not_cached_and_assets_are(admin_client):
     assert api.headers["cache-control"] == "no-store"
     asset = admin_client.get("/static/css/medtrace.css")
     assert asset.status_code == 200 and "no-store" not in asset.headers.get("cache-control", "")
+
+
+def test_the_language_choice_is_kept_on_the_user_across_sign_ins(client, db):
+    from tests.factories.auth import make_user, web_login
+
+    make_user(db, "english.user")
+    assert web_login(client, "english.user").status_code == 303
+    client.get("/lang/en", follow_redirects=False)
+    client.post("/logout")
+    client.cookies.clear()  # another browser
+    assert web_login(client, "english.user").status_code == 303
+    home = client.get("/")
+    assert '<html lang="en"' in home.text

@@ -61,6 +61,14 @@ def switch_language(request: Request, locale: str, next: str | None = None) -> R
     chosen = i18n.normalize_locale(locale)
     if chosen is None:
         raise NotFound(i18n.N_("Unknown language."))
+    actor = request.app.state.resolve_actor(request)
+    if actor is not None and actor.kind == "user":  # the choice follows the user everywhere
+        from medtrace.platform.auth import service as auth_service
+
+        with new_uow(request) as uow:
+            user = auth_service.get_user_or_raise(uow, int(actor.id or 0))
+            if user.language != chosen:
+                auth_service.update_user(uow, user, language=chosen)
     response = RedirectResponse(local_target(next), status_code=303)
     response.set_cookie(
         LOCALE_COOKIE,
