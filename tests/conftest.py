@@ -29,6 +29,19 @@ from medtrace.platform.db.uow import UnitOfWork
 from medtrace.settings import Settings
 
 POSTGRES_URL = os.environ.get("MEDTRACE_TEST_POSTGRES_URL", "").strip()
+
+
+@pytest.fixture(autouse=True)
+def _scratch_var_dir(tmp_path_factory: pytest.TempPathFactory,
+                     monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Nothing a test runs (a worker job's checkpoint file, a secret key, uploads) writes into
+    the checkout's var/ or into another test's: each test's default var directory is its own."""
+    from medtrace import settings as settings_module
+
+    monkeypatch.setenv("MEDTRACE_VAR_DIR", str(tmp_path_factory.mktemp("var")))
+    settings_module.get_settings.cache_clear()
+    yield
+    settings_module.get_settings.cache_clear()
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 

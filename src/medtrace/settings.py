@@ -82,6 +82,16 @@ class Settings(BaseSettings):
         description="Comma-separated addresses or networks allowed to read /metrics without "
         "the token.",
     )
+    audit_checkpoint_dir: Path | None = Field(
+        default=None,
+        description="Where the worker appends sealed audit-chain checkpoints (put it where the "
+        "database administrators cannot write). Unset: <var_dir>/audit-checkpoints.",
+    )
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description="Key sealing the audit checkpoints (HMAC-SHA256), kept outside the "
+        "database. Unset: the secret key.",
+    )
     epcis_schema_path: Path | None = Field(
         default=None,
         description="The official GS1 EPCIS 2.0 JSON schema (EPCIS-JSON-Schema.json) that EPCIS "
@@ -114,6 +124,14 @@ class Settings(BaseSettings):
 
     def metrics_networks(self) -> list[str]:
         return self._list(self.metrics_allow)
+
+    def resolved_checkpoint_dir(self) -> Path:
+        return self.audit_checkpoint_dir or self.var_dir / "audit-checkpoints"
+
+    def resolved_audit_key(self) -> str:
+        if self.audit_key is not None and self.audit_key.get_secret_value():
+            return self.audit_key.get_secret_value()
+        return self.resolved_secret_key()
 
     @property
     def is_sqlite(self) -> bool:

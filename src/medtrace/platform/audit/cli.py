@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
+from medtrace.platform.audit import anchor
 from medtrace.platform.audit.chain import last_hash
 from medtrace.platform.audit.verify import verify_chain
 from medtrace.platform.db.session import make_engine
@@ -17,18 +20,37 @@ def verify(
     workers: int = typer.Option(
         0, min=0, help="Processes checking id ranges side by side (0: one per CPU for long chains)."
     ),
+    checkpoints: Path = typer.Option(
+        None, help="The checkpoint directory (default: MEDTRACE_AUDIT_CHECKPOINT_DIR)."),
 ) -> None:
-    """Recompute every entry's hash and check every link; exit 1 at the first bad entry."""
-    engine = make_engine(get_settings().database_url)
+    """Recompute every entry's hash and check every link, then compare the chain with the latest
+    sealed checkpoint (a truncated or rewritten chain); exit 1 at the first problem."""
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
     try:
         result = verify_chain(engine, workers=workers or None)
+        reading = anchor.latest_checkpoint(checkpoints or settings.resolved_checkpoint_dir(),
+                                           settings.resolved_audit_key())
+        against = None
+        if result.ok and reading.checkpoint is not None:
+            with engine.connect() as conn:
+                against = anchor.compare(conn, reading.checkpoint)
     finally:
         engine.dispose()
-    if result.ok:
-        typer.echo(f"OK {result.count} entries")
-        return
-    typer.echo(f"BAD entry {result.first_bad_id}: {result.reason}")
-    raise typer.Exit(1)
+    if not result.ok:
+        typer.echo(f"BAD entry {result.first_bad_id}: {result.reason}")
+        raise typer.Exit(1)
+    if against is not None:
+        typer.echo(f"BAD chain: {against}")
+        raise typer.Exit(1)
+    if reading.forged_lines:
+        typer.echo(f"BAD checkpoints: {reading.forged_lines} line(s) of the checkpoint file are "
+                   "not sealed with the audit key")
+        raise typer.Exit(1)
+    anchored = (f", holds the checkpoint of {reading.checkpoint.at} (entry "
+                f"{reading.checkpoint.entry_id})" if reading.checkpoint else
+                ", no checkpoint to compare with (run `medtrace worker`)")
+    typer.echo(f"OK {result.count} entries{anchored}")
 
 
 @app.command()
