@@ -30,10 +30,10 @@ from medtrace.platform.auth.permissions import require
 from medtrace.platform.customfields import export, present
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.errors import DomainError, ValidationFailed
-from medtrace.platform.i18n import N_, gettext
+from medtrace.platform.i18n import N_, current_locale, gettext
 from medtrace.platform.web import csrf
 from medtrace.platform.web.deps import new_uow
-from medtrace.platform.web.forms import form_action, form_error
+from medtrace.platform.web.forms import form_action, form_error, validation_failed
 from medtrace.platform.web.params import PathId
 from medtrace.platform.web.templating import render
 
@@ -51,17 +51,7 @@ def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTM
 
 def _problems(exc: ValidationError) -> ValidationFailed:
     """Pydantic's refusals of a form, with messages in the user's language."""
-    problems = []
-    for error in exc.errors():
-        kind = error["type"]
-        if kind in ("missing", "string_too_short"):
-            message = gettext("required")
-        elif kind == "string_too_long":
-            message = gettext("too long")
-        else:
-            message = gettext("not valid")
-        problems.append({"field": str(error["loc"][-1]), "message": message, "type": kind})
-    return ValidationFailed(errors=problems)
+    return validation_failed(exc, current_locale())  # type: ignore[return-value]
 
 
 # -- the list, its filters and exports ---------------------------------------------------------

@@ -12,6 +12,7 @@ shows untranslated pages.
 from __future__ import annotations
 
 import io
+import re
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
@@ -69,6 +70,23 @@ _ = gettext
 def translate(message: str, locale: str, **params: object) -> str:
     translated = get_translations(locale).gettext(message)
     return translated % params if params else translated
+
+
+def translate_known(message: str, locale: str) -> str | None:
+    """``message`` in ``locale`` when the catalog has it (English is the source language) or it
+    was already written in that language, else None: a developer's English detail is never
+    shown on a page in another language."""
+    if locale == "en":
+        return message
+    translated = get_translations(locale).gettext(message)
+    if translated != message:
+        return translated
+    if locale.startswith("zh") and _CJK.search(message):
+        return message  # translated when it was raised (gettext with parameters)
+    return None
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def normalize_locale(value: str | None) -> str | None:

@@ -11,7 +11,8 @@ from starlette.requests import Request
 
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.errors import DomainError
-from medtrace.platform.i18n import translate
+from medtrace.platform.i18n import translate, translate_known
+from medtrace.platform.i18n.validation import message as validation_message
 from medtrace.platform.web.deps import new_uow
 
 T = TypeVar("T")
@@ -21,7 +22,7 @@ def form_error(request: Request, exc: DomainError) -> dict[str, Any]:
     """Template context for a refused action: message, code and per-field messages."""
     locale = request.state.locale
     title = translate(exc.title, locale)
-    detail = translate(exc.detail, locale) if exc.detail else ""
+    detail = (translate_known(exc.detail, locale) or "") if exc.detail else ""
     message = f"{title} {detail}" if detail and detail != title else title
     fields = {e.get("field", "").split(".")[-1]: e.get("message", "") for e in exc.errors or []}
     return {"error": message, "error_code": exc.code, "field_errors": fields}
@@ -41,3 +42,14 @@ async def form_action(
             return None, form_error(request, exc)
 
     return await run_in_threadpool(work)
+
+
+def validation_failed(exc: Any, locale: str) -> DomainError:
+    """A pydantic ``ValidationError`` of a form as ``ValidationFailed``, each field's message in
+    the user's language."""
+    from medtrace.platform.errors import ValidationFailed
+
+    return ValidationFailed(errors=[
+        {"field": str(error["loc"][-1]) if error.get("loc") else "",
+         "message": validation_message(error["type"], error.get("ctx"), locale),
+         "type": error["type"]} for error in exc.errors()])

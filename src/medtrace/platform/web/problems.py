@@ -31,6 +31,7 @@ from medtrace.platform.errors import (
     NotFound,
     ValidationFailed,
 )
+from medtrace.platform.i18n.validation import message as validation_message
 from medtrace.platform.observability.logging import get_logger
 
 log = get_logger(__name__)
@@ -97,14 +98,31 @@ def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(str(part) for part in loc)
 
 
-def validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+#: where a refused value came from, as the user reads it
+_PLACES = {"query": i18n.N_("address parameter"), "path": i18n.N_("address"),
+           "body": i18n.N_("form"), "header": i18n.N_("header"), "cookie": i18n.N_("cookie")}
+
+
+def _field_label(field: str, locale: str) -> str:
+    """``query.code`` -> "address parameter code" in the user's language."""
+    place, _sep, name = field.partition(".")
+    if place in _PLACES:
+        return f"{i18n.translate(_PLACES[place], locale)} {name}".strip()
+    return field
+
+
+def validation_errors(exc: RequestValidationError, locale: str | None = None
+                      ) -> list[dict[str, Any]]:
+    """Each refused field with its message in ``locale`` (never pydantic's English words)."""
     out = []
     for error in exc.errors():
+        kind = error.get("type", "")
         out.append(
             {
                 "field": _field_name(error.get("loc", ())),
-                "message": error.get("msg", ""),
-                "type": error.get("type", ""),
+                "message": validation_message(kind, error.get("ctx"),
+                                              locale or i18n.current_locale()),
+                "type": kind,
             }
         )
     return out
@@ -133,7 +151,8 @@ def install_problem_handlers(
         title = i18n.translate(error.title, locale)
         status = status or error.status
         if render_html is not None and wants_html(request):
-            page = render_html(request, status, title, detail, error.code)
+            shown = i18n.translate_known(detail, locale) if detail else None
+            page = render_html(request, status, title, shown, error.code)
             if headers:
                 page.headers.update(headers)
             return page
@@ -167,8 +186,9 @@ def install_problem_handlers(
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
-        errors = validation_errors(exc)
-        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+        errors = validation_errors(exc, _locale(request))
+        detail = "; ".join(f"{_field_label(e['field'], _locale(request))}: {e['message']}"
+                           for e in errors[:5])
         return respond(request, ValidationFailed, detail, errors)
 
     @app.exception_handler(StarletteHTTPException)

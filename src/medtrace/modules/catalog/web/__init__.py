@@ -22,11 +22,11 @@ from medtrace.platform.audit import history_for
 from medtrace.platform.auth.permissions import require
 from medtrace.platform.customfields import export as cf_export
 from medtrace.platform.customfields import present as cf_present
-from medtrace.platform.errors import DomainError, ValidationFailed
+from medtrace.platform.errors import DomainError
 from medtrace.platform.i18n import N_, translate
 from medtrace.platform.web import csrf
 from medtrace.platform.web.deps import new_uow
-from medtrace.platform.web.forms import form_action, form_error
+from medtrace.platform.web.forms import form_action, form_error, validation_failed
 from medtrace.platform.web.params import PathId, QueryId
 from medtrace.platform.web.templating import render
 
@@ -123,9 +123,7 @@ def _refused(request: Request, exc: DomainError) -> dict[str, Any]:
 
 
 def _invalid(request: Request, exc: ValidationError) -> dict[str, Any]:
-    problems = [{"field": str(e["loc"][-1]), "message": e["msg"], "type": e["type"]}
-                for e in exc.errors()]
-    return _refused(request, ValidationFailed(errors=problems))
+    return _refused(request, validation_failed(exc, request.state.locale))
 
 
 @router.get("/catalog/items/new", response_class=HTMLResponse)

@@ -20,6 +20,8 @@ from medtrace.modules.inventory.schemas import MoveCreate
 from medtrace.platform.actor import Actor
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.errors import DomainError, ValidationFailed
+from medtrace.platform.i18n import current_locale
+from medtrace.platform.i18n.validation import message as validation_message
 
 T = TypeVar("T")
 
@@ -119,7 +121,8 @@ def _schema(build: Callable[[], MoveCreate]) -> MoveCreate:
         return build()
     except PydanticValidationError as exc:
         raise MoveInvalid("the form does not fit a stock move", errors=[
-            {"field": str(error["loc"][0]) if error["loc"] else "", "message": "invalid"}
+            {"field": str(error["loc"][0]) if error["loc"] else "",
+             "message": validation_message(error["type"], error.get("ctx"), current_locale())}
             for error in exc.errors()]) from None
 
 
