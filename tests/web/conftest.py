@@ -50,7 +50,11 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder: Path = tmp_path_factory.mktemp("live")
+    yield from serve_demo(tmp_path_factory.mktemp("live"))
+
+
+def serve_demo(folder: Path) -> Iterator[str]:
+    """Serve a migrated SQLite database with the demo data from ``folder`` until resumed."""
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         database_url=f"sqlite:///{folder / 'medtrace.db'}",

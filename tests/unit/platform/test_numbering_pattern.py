@@ -109,8 +109,8 @@ def _problems(template, reset="never", check="none"):
     ("L{YYMMDD}{SEQ:3}", "never", "gs1_mod10", "check", "digits only"),
     ("l{SEQ:3}", "never", "iso7064_mod37_36", "check", "A to Z"),
     ("L-{SEQ:3}", "never", "iso7064_mod37_36", "check", "A to Z"),
-    ("{SEQ:3}", "weekly", "none", "reset", "never, yearly, monthly, daily"),
-    ("{SEQ:3}", "never", "luhn", "check", "none, gs1_mod10, iso7064_mod37_36"),
+    ("{SEQ:3}", "weekly", "none", "reset", "is not one of the choices offered"),
+    ("{SEQ:3}", "never", "luhn", "check", "is not one of the choices offered"),
 ])
 def test_bad_patterns_are_refused_naming_the_problem(template, reset, check, field, words):
     problems = _problems(template, reset, check)

@@ -139,7 +139,7 @@ def save_field(uow: UnitOfWork, *, entity: str, name: str, label_zh: str, label_
     if not NAME.match(name or ""):
         bad("name", gettext("lower-case letters, digits and _, starting with a letter"))
     if kind not in KINDS:
-        bad("kind", gettext("one of %(values)s", values=", ".join(KINDS)))
+        bad("kind", gettext("is not one of the choices offered"))
     for attribute, label in (("label_zh", label_zh), ("label_en", label_en)):
         if not (label or "").strip() or len(label) > 100:
             bad(attribute, gettext("a label of 1 to 100 characters is needed"))

@@ -194,9 +194,9 @@ def parse(template: str, reset: str = "never", check: str = "none") -> Pattern:
     template = (template or "").strip()
     problems: list[Problem] = []
     if reset not in RESETS:
-        problems.append(Problem("reset", N_("one of %(values)s"), {"values": ", ".join(RESETS)}))
+        problems.append(Problem("reset", N_("is not one of the choices offered"), {}))
     if check not in CHECKS:
-        problems.append(Problem("check", N_("one of %(values)s"), {"values": ", ".join(CHECKS)}))
+        problems.append(Problem("check", N_("is not one of the choices offered"), {}))
     parts = _parts(template, problems) if template else []
     if not template:
         problems.append(Problem("pattern", N_("the pattern is empty")))
