@@ -41,8 +41,9 @@ PREPARE = """([index, junk]) => {
     const type = (field.getAttribute('type') || '').toLowerCase();
     if (['hidden', 'submit', 'button', 'checkbox', 'radio', 'file'].includes(type)) continue;
     if (field.tagName === 'SELECT') {
-      if (junk) { field.add(new Option(junk.slice(0, 8), junk.slice(0, 8))); field.value = junk.slice(0, 8); }
-      else { field.add(new Option('', '')); field.value = ''; }
+      const value = junk.slice(0, 8);
+      field.add(new Option(value, value));
+      field.value = value;
       continue;
     }
     if (field.tagName === 'INPUT') field.setAttribute('type', 'text');
