@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import ClassVar
 
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from medtrace.platform.audit import Audited
 from medtrace.platform.db.base import Base, Quantity, utcnow
+from medtrace.platform.i18n import N_
 
 
 class UnitOfMeasure(Audited, Base):
     __tablename__ = "catalog_uom"
+    __audit_label__ = N_("Unit of measure")
     __table_args__ = {"info": {"reference_data": True}}  # noqa: RUF012 - seeded by migration
     __audit_ref__ = "code"
 
@@ -25,6 +28,23 @@ class UnitOfMeasure(Audited, Base):
 
 class Item(Audited, Base):
     __tablename__ = "catalog_item"
+    __audit_label__ = N_("Item")
+    __audit_link__ = "/catalog/items/{id}"
+    __audit_fields__: ClassVar[dict[str, str]] = {
+        "base_uom": N_("Base unit"),
+        "category": N_("Category"),
+        "class_cn": N_("Class (China)"),
+        "class_us": N_("Class (USA)"),
+        "class_eu": N_("Class (EU)"),
+        "tracking": N_("Tracking"),
+        "shelf_life_days": N_("Shelf life (days)"),
+        "min_remaining_shelf_life_days": N_("Minimum remaining shelf life (days)"),
+        "storage_min_c": N_("Storage minimum (°C)"),
+        "storage_max_c": N_("Storage maximum (°C)"),
+        "registration_number": N_("Registration number"),
+        "registration_expiry": N_("Registration expiry"),
+        "manufacturer_id": N_("Manufacturer"),
+    }
     __audit_ref__ = "code"
     __audit_controlled__ = ("status", {"active", "obsolete"})
 
@@ -65,6 +85,11 @@ class UnitConversion(Audited, Base):
     """1 ``uom`` = ``factor`` base units of the item (exact: box = 10 each)."""
 
     __tablename__ = "catalog_uom_conversion"
+    __audit_label__ = N_("Unit conversion")
+    __audit_link__ = "/catalog/items/{item_id}"
+    __audit_fields__: ClassVar[dict[str, str]] = {
+        "factor": N_("Factor"),
+    }
     __table_args__ = (UniqueConstraint("item_id", "uom"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -78,6 +103,14 @@ class PackagingLevel(Audited, Base):
     above holds ``quantity`` of the level below."""
 
     __tablename__ = "catalog_packaging_level"
+    __audit_label__ = N_("Packaging level")
+    __audit_link__ = "/catalog/items/{item_id}"
+    __audit_fields__: ClassVar[dict[str, str]] = {
+        "level": N_("Packaging level"),
+        "gtin": N_("GTIN"),
+        "alt_agency": N_("Other issuing agency"),
+        "alt_di": N_("Other device identifier"),
+    }
     __table_args__ = (UniqueConstraint("item_id", "level"), UniqueConstraint("gtin"),
                       UniqueConstraint("alt_agency", "alt_di"))
     __audit_ref__ = "gtin"

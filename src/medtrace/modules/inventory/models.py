@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -28,6 +29,14 @@ from medtrace.platform.i18n import N_, translate
 
 class Location(Audited, Base):
     __tablename__ = "inventory_location"
+    __audit_label__ = N_("Location")
+    __audit_link__ = "/inventory/locations"
+    __audit_fields__: ClassVar[dict[str, str]] = {
+        "parent_id": N_("Parent location"),
+        "stock_status": N_("Stock status"),
+        "temperature_zone": N_("Temperature zone"),
+        "role": N_("Role"),
+    }
     __audit_ref__ = "code"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -52,6 +61,19 @@ class StockMove(Audited, Base):
     move with a reason."""
 
     __tablename__ = "inventory_stock_move"
+    __audit_label__ = N_("Stock move")
+    __audit_link__ = "/inventory/moves"
+    __audit_fields__: ClassVar[dict[str, str]] = {
+        "entered_quantity": N_("Entered quantity"),
+        "entered_uom": N_("Entered unit"),
+        "from_location_id": N_("From location"),
+        "to_location_id": N_("To location"),
+        "purpose": N_("Purpose"),
+        "reason_code": N_("Reason code"),
+        "doc": N_("Document"),
+        "reverses_id": N_("Reverses move"),
+        "recorded_at": N_("Recorded at"),
+    }
     __audit_ref__ = "id"
     __table_args__ = (
         CheckConstraint("quantity > 0", name="positive_quantity"),

@@ -4,6 +4,7 @@ first-operation approvals (首营审核); the approved-supplier list."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,10 +12,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from medtrace.platform.audit import Audited
 from medtrace.platform.db.base import Base, utcnow
 from medtrace.platform.esign import AUTHOR, SignaturePolicy
+from medtrace.platform.i18n import N_
 
 
 class Partner(Audited, Base):
     __tablename__ = "partners_partner"
+    __audit_label__ = N_("Partner")
+    __audit_link__ = "/partners/{id}"
+    __audit_fields__: ClassVar[dict[str, str]] = {
+        "is_supplier": N_("Supplier"),
+        "is_customer": N_("Customer"),
+        "is_manufacturer": N_("Manufacturer"),
+        "customer_type": N_("Customer type"),
+        "contact_name": N_("Contact"),
+    }
     __audit_ref__ = "code"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -43,6 +54,22 @@ class QualificationDocument(Audited, Base):
     the attached file is stored with its SHA-256."""
 
     __tablename__ = "partners_document"
+    __audit_label__ = N_("Qualification document")
+    __audit_link__ = "/partners/{partner_id}"
+    __audit_fields__: ClassVar[dict[str, str]] = {
+        "doc_type": N_("Document type"),
+        "number": N_("Number"),
+        "authority": N_("Issuing authority"),
+        "scope_classes": N_("Scope: classes"),
+        "scope_categories": N_("Scope: categories"),
+        "valid_from": N_("Valid from"),
+        "valid_to": N_("Valid to"),
+        "file_name": N_("File name"),
+        "file_type": N_("File type"),
+        "file_size": N_("File size"),
+        "file_sha256": N_("File SHA-256"),
+        "withdrawn": N_("Withdrawn"),
+    }
     __audit_ref__ = "number"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -69,6 +96,14 @@ class FirstApproval(Audited, Base):
     before it may be used."""
 
     __tablename__ = "partners_first_approval"
+    __audit_label__ = N_("First-business approval")
+    __audit_link__ = "/partners/{partner_id}"
+    __audit_fields__: ClassVar[dict[str, str]] = {
+        "reference": N_("Reference"),
+        "requested_by_id": N_("Requested by"),
+        "requested_at": N_("Requested at"),
+        "decided_at": N_("Decided at"),
+    }
     __audit_ref__ = "reference"
     __audit_controlled__ = ("status", {"approved", "rejected"})
     __signatures__ = SignaturePolicy(required={"approved": 1}, must_differ=(("approved", AUTHOR),),
@@ -92,6 +127,12 @@ class ApprovedSupplier(Audited, Base):
     off the list (active -> False) needs a reason, recorded in the audit trail."""
 
     __tablename__ = "partners_approved_supplier"
+    __audit_label__ = N_("Approved supplier")
+    __audit_link__ = "/partners/approved-suppliers"
+    __audit_fields__: ClassVar[dict[str, str]] = {
+        "approval_id": N_("Approval"),
+        "since": N_("Since"),
+    }
     __table_args__ = (UniqueConstraint("item_id", "partner_id"),)
     __audit_controlled__ = ("active", {True})
 

@@ -25,7 +25,7 @@ from medtrace.modules.partners.permissions import (
 from medtrace.modules.partners.schemas import DocumentWrite, PartnerCreate, PartnerWrite
 from medtrace.platform import customfields
 from medtrace.platform.actor import Actor
-from medtrace.platform.audit import history_for
+from medtrace.platform.audit import history_context
 from medtrace.platform.auth.permissions import require
 from medtrace.platform.customfields import export, present
 from medtrace.platform.db.uow import UnitOfWork
@@ -329,7 +329,7 @@ def _detail(request: Request, partner_id: PathId, status: int = 200, **extra: An
                      approvals=approvals, listed=listed,
                      custom=service.custom_values(uow, partner.id),
                      fields=customfields.list_fields(uow, service.ENTITY, active_only=False),
-                     history=history_for(uow, partner), **extra)
+                     **history_context(uow, partner, request.state.locale, approvals), **extra)
 
 
 @router.get("/partners/{partner_id}", response_class=HTMLResponse)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from medtrace.platform.audit import Audited
 from medtrace.platform.db.base import Base, utcnow
 from medtrace.platform.esign import SignaturePolicy
+from medtrace.platform.i18n import N_
 
 # Whereabouts columns change with every event: the journal records them, not the audit trail.
 WHEREABOUTS = ("state", "location", "holder_id", "customer_id", "state_at", "last_event_id",
@@ -37,6 +38,15 @@ class TraceObject(Audited, Base):
     ``container_type``)."""
 
     __tablename__ = "traceability_object"
+    __audit_label__ = N_("Lot, unit or container")
+    __audit_link__ = "/trace?code={code}"
+    __audit_fields__: ClassVar[dict[str, str]] = {
+        "origin": N_("Origin"),
+        "manufacture_date": N_("Manufacture date"),
+        "supplier_id": N_("Supplier"),
+        "supplier_lot": N_("Supplier lot"),
+        "container_type": N_("Container type"),
+    }
     __table_args__ = (
         UniqueConstraint("item_id", "kind", "code"),
         Index("ix_traceability_object_code", "code"),
@@ -107,6 +117,10 @@ class EdgeReversal(Audited, Base):
     """The record that undoes an edge: who, when, why."""
 
     __tablename__ = "traceability_edge_reversal"
+    __audit_label__ = N_("Genealogy link reversal")
+    __audit_fields__: ClassVar[dict[str, str]] = {
+        "edge_id": N_("Genealogy link"),
+    }
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     edge_id: Mapped[int] = mapped_column(ForeignKey("traceability_edge.id"), unique=True)
@@ -164,6 +178,14 @@ class ImportRun(Audited, Base):
     SHA-256 and counts, instead of one entry per imported row."""
 
     __tablename__ = "traceability_import"
+    __audit_label__ = N_("Trace import")
+    __audit_fields__: ClassVar[dict[str, str]] = {
+        "source": N_("Source"),
+        "files": N_("Files"),
+        "counts": N_("Counts"),
+        "started_at": N_("Started at"),
+        "finished_at": N_("Finished at"),
+    }
     __audit_ref__ = "id"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

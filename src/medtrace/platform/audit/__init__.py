@@ -10,6 +10,12 @@ SHA-256 chain (``verify_chain``) and database triggers refuse UPDATE, DELETE and
 from medtrace.platform.audit.chain import GENESIS
 from medtrace.platform.audit.errors import AuditBypassError, ReasonRequired
 from medtrace.platform.audit.models import AuditEntry
+from medtrace.platform.audit.present import (
+    history_context,
+    present,
+    record_trail,
+    signature_rows,
+)
 from medtrace.platform.audit.queries import (
     count_entries,
     entries_csv,
@@ -33,8 +39,12 @@ __all__ = [
     "VerifyResult",
     "count_entries",
     "entries_csv",
+    "history_context",
     "history_for",
     "iter_entries",
     "list_entries",
+    "present",
+    "record_trail",
+    "signature_rows",
     "verify_chain",
 ]

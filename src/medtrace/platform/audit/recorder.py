@@ -60,12 +60,20 @@ class Audited:
     - ``__audit_ignore__``: bookkeeping fields whose changes are not recorded at all.
     - ``__audit_controlled__``: ``("status", {"released", "approved"})``: changing or deleting a
       record that is in one of these states needs ``uow.context["reason"]``.
+    - ``__audit_label__``: what one record is, a msgid (``N_("Item")``), shown on the audit page.
+    - ``__audit_link__``: the record's page, a format string over its fields
+      (``"/catalog/items/{id}"``).
+    - ``__audit_fields__``: labels (msgids) of the fields the shared vocabulary of
+      ``labels.COMMON_FIELDS`` does not name.
     """
 
     __audit_ref__: ClassVar[str | None] = None
     __audit_exclude__: ClassVar[Collection[str]] = ()
     __audit_ignore__: ClassVar[Collection[str]] = ()
     __audit_controlled__: ClassVar[tuple[str, Collection[Any]] | None] = None
+    __audit_label__: ClassVar[str | None] = None
+    __audit_link__: ClassVar[str | None] = None
+    __audit_fields__: ClassVar[dict[str, str]] = {}
 
 
 def _context(session: Session) -> dict[str, Any]:

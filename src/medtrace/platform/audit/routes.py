@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from medtrace.platform.actor import Actor
 from medtrace.platform.audit import count_entries, entries_csv, iter_entries, list_entries
 from medtrace.platform.audit.models import AuditEntry
+from medtrace.platform.audit.present import kind_choices, present, signature_rows
 from medtrace.platform.auth.permissions import AUDIT_VIEW, require
 from medtrace.platform.web.deps import new_uow
 from medtrace.platform.web.params import Offset
@@ -117,20 +118,30 @@ def _page_filters(request: Request, entity: str | None, entity_id: str | None,
 @pages.get("/audit", response_class=HTMLResponse)
 def audit_page(
     request: Request,
-    entity: str | None = None, id: str | None = None, user: str | None = None,
+    entity: str | None = Query(None, max_length=100), id: str | None = Query(None, max_length=200),
+    user: str | None = Query(None, max_length=200),
     since: dt.date | None = None, until: dt.date | None = None,
     page: int = Query(1, ge=1, le=100_000),
     _: Actor = require(AUDIT_VIEW),
 ) -> HTMLResponse:
+    from medtrace.platform import esign
+
+    locale = request.state.locale
     filters = _page_filters(request, entity, id, user, since, until)
     with new_uow(request, write=False) as uow:
         rows = list_entries(uow, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **filters)
         total = count_entries(uow, **filters)
+        signatures = esign.search_signatures(
+            uow, entity_type=filters["entity_type"], entity_id=filters["entity_id"],
+            signer=filters["actor_name"], since=filters["since"], until=filters["until"],
+            limit=PAGE_SIZE) if page == 1 else []
         values = {"entity": entity or "", "id": id or "", "user": user or "",
                   "since": since or "", "until": until or ""}
         return render(request.app.state.templates, request, "audit/search.html",
-                      entries=rows, total=total, page=page, page_size=PAGE_SIZE,
-                      values=values, query=urlencode({k: v for k, v in values.items() if v}))
+                      entries=present(uow, rows, locale), total=total, page=page,
+                      page_size=PAGE_SIZE, values=values, kinds=kind_choices(locale),
+                      signatures=signature_rows(uow, signatures, locale),
+                      query=urlencode({k: v for k, v in values.items() if v}))
 
 
 @pages.get("/audit/export.csv")

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from medtrace.platform.actor import Actor
-from medtrace.platform.audit import history_for
+from medtrace.platform.audit import history_context
 from medtrace.platform.auth import permissions as perms
 from medtrace.platform.auth import service
 from medtrace.platform.db.uow import UnitOfWork
@@ -51,8 +51,8 @@ def _user_form_context(request: Request, user_id: int | None) -> dict[str, Any]:
                 "roles": [r.code for r in user.roles],
                 "sites": "\n".join(s.site_code for s in user.sites),
             }
-        entries = history_for(uow, user) if user is not None else []
-        return {"roles": roles, "user": user, "values": values, "history": entries}
+        trail = history_context(uow, user, request.state.locale) if user is not None else {}
+        return {"roles": roles, "user": user, "values": values, **trail}
 
 
 @router.get("/admin/users/new", response_class=HTMLResponse)

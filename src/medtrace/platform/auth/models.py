@@ -3,16 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from medtrace.platform.audit import Audited
 from medtrace.platform.db.base import Base, utcnow
+from medtrace.platform.i18n import N_
 
 
 class User(Audited, Base):
     __tablename__ = "auth_user"
+    __audit_label__ = N_("User")
+    __audit_link__ = "/admin/users/{id}"
+    __audit_fields__: ClassVar[dict[str, str]] = {
+        "username": N_("Username"),
+        "printed_name": N_("Printed name"),
+        "language": N_("Language"),
+        "timezone": N_("Time zone"),
+        "password_hash": N_("Password"),
+        "password_changed_at": N_("Password changed at"),
+        "must_change_password": N_("Must change password"),
+        "locked_until": N_("Locked until"),
+        "signing_locked": N_("Signing locked"),
+        "token_generation": N_("Sign-in generation"),
+    }
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -56,6 +72,11 @@ class User(Audited, Base):
 
 class Role(Audited, Base):
     __tablename__ = "auth_role"
+    __audit_label__ = N_("Role")
+    __audit_link__ = "/admin/roles"
+    __audit_fields__: ClassVar[dict[str, str]] = {
+        "grants_all": N_("Grants every permission"),
+    }
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
@@ -77,6 +98,11 @@ class Role(Audited, Base):
 
 class RolePermission(Audited, Base):
     __tablename__ = "auth_role_permission"
+    __audit_label__ = N_("Permission of a role")
+    __audit_link__ = "/admin/roles"
+    __audit_fields__: ClassVar[dict[str, str]] = {
+        "permission_code": N_("Permission"),
+    }
 
     role_id: Mapped[int] = mapped_column(ForeignKey("auth_role.id"), primary_key=True)
     permission_code: Mapped[str] = mapped_column(String(100), primary_key=True)
@@ -84,6 +110,8 @@ class RolePermission(Audited, Base):
 
 class UserRole(Audited, Base):
     __tablename__ = "auth_user_role"
+    __audit_label__ = N_("Role of a user")
+    __audit_link__ = "/admin/users/{user_id}"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("auth_user.id"), primary_key=True)
     role_id: Mapped[int] = mapped_column(ForeignKey("auth_role.id"), primary_key=True)
@@ -93,6 +121,8 @@ class UserSite(Audited, Base):
     """Sites a user may act for (modelled now; enforced once sites exist). Empty: all sites."""
 
     __tablename__ = "auth_user_site"
+    __audit_label__ = N_("Site of a user")
+    __audit_link__ = "/admin/users/{user_id}"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("auth_user.id"), primary_key=True)
     site_code: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -140,6 +170,12 @@ class ApiClient(Audited, Base):
     """A machine account (MES, WMS, ERP bridge): client credentials with scopes."""
 
     __tablename__ = "auth_api_client"
+    __audit_label__ = N_("API client")
+    __audit_fields__: ClassVar[dict[str, str]] = {
+        "client_id": N_("Client id"),
+        "secret_hash": N_("Secret"),
+        "scopes": N_("Scopes"),
+    }
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[str] = mapped_column(String(64), unique=True)

@@ -5,16 +5,27 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import ClassVar
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from medtrace.platform.audit import Audited
 from medtrace.platform.db.base import Base, Quantity
+from medtrace.platform.i18n import N_
 
 
 class FieldDefinition(Audited, Base):
     __tablename__ = "customfields_field"
+    __audit_label__ = N_("Custom field")
+    __audit_link__ = "/admin/custom-fields/{id}"
+    __audit_fields__: ClassVar[dict[str, str]] = {
+        "unit": N_("Unit"),
+        "min_value": N_("Minimum"),
+        "max_value": N_("Maximum"),
+        "choices": N_("Choices"),
+        "reference_entity": N_("Refers to"),
+    }
     __table_args__ = (UniqueConstraint("entity", "name"),)
     __audit_ref__ = "name"
 
@@ -37,6 +48,15 @@ class FieldDefinition(Audited, Base):
 
 class FieldValue(Audited, Base):
     __tablename__ = "customfields_value"
+    __audit_label__ = N_("Custom field value")
+    __audit_fields__: ClassVar[dict[str, str]] = {
+        "field_id": N_("Custom field"),
+        "record_id": N_("Record"),
+        "value_text": N_("Text value"),
+        "value_number": N_("Number value"),
+        "value_date": N_("Date value"),
+        "value_bool": N_("Yes/no value"),
+    }
     __table_args__ = (
         UniqueConstraint("field_id", "record_id"),
         Index("ix_customfields_value_text", "field_id", "value_text"),

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from medtrace.platform.actor import Actor
-from medtrace.platform.audit import history_for
+from medtrace.platform.audit import history_context
 from medtrace.platform.auth.permissions import require
 from medtrace.platform.customfields import service
 from medtrace.platform.customfields.models import FieldDefinition
@@ -73,7 +73,7 @@ def edit_field(request: Request, field_id: PathId,
     with new_uow(request, write=False) as uow:
         field = service.get_field_or_raise(uow, field_id)
         return _page(request, "customfields/form.html", field=field, values=_values_of(field),
-                     history=history_for(uow, field))
+                     **history_context(uow, field, request.state.locale))
 
 
 def _text(form: Any, name: str) -> str:
@@ -170,4 +170,4 @@ async def change_field(request: Request, field_id: PathId,
         values = {**_values_of(field), **typed, "entity": field.entity, "name": field.name,
                   "kind": field.kind}
         return _page(request, "customfields/form.html", status=422, field=field,
-                     values=values, history=history_for(uow, field), **problem)
+                     values=values, **history_context(uow, field, request.state.locale), **problem)

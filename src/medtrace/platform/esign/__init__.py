@@ -17,9 +17,12 @@ from medtrace.platform.esign.service import (
     content_hash,
     list_meanings,
     manifestation,
+    meaning_labels,
     require_signatures,
+    search_signatures,
     sign,
     signatures_for,
+    signatures_of,
 )
 
 __all__ = [
@@ -38,7 +41,10 @@ __all__ = [
     "content_hash",
     "list_meanings",
     "manifestation",
+    "meaning_labels",
     "require_signatures",
+    "search_signatures",
     "sign",
     "signatures_for",
+    "signatures_of",
 ]

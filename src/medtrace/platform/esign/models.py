@@ -9,12 +9,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from medtrace.platform.audit import Audited
 from medtrace.platform.db.base import Base, utcnow
+from medtrace.platform.i18n import N_
 
 
 class SignatureMeaning(Audited, Base):
     """The configurable list of what a signature means (authored, reviewed, approved...)."""
 
     __tablename__ = "esign_meaning"
+    __audit_label__ = N_("Signature meaning")
     __table_args__ = {"info": {"reference_data": True}}  # noqa: RUF012 - seeded by migration
     __audit_ref__ = "code"
 

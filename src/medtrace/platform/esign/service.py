@@ -268,3 +268,39 @@ def manifestation(signature: Signature, meaning_label: str, timezone: str) -> st
     zone = ZoneInfo(timezone)
     local = signature.signed_at.astimezone(zone)
     return f"{signature.printed_name} — {meaning_label} — {local:%Y-%m-%d %H:%M:%S} ({timezone})"
+
+
+def meaning_labels(uow: UnitOfWork, locale: str) -> dict[str, str]:
+    """meaning code -> its label in ``locale`` (inactive meanings too: old signatures)."""
+    return {m.code: (m.label_zh if locale.startswith("zh") else m.label_en)
+            for m in list_meanings(uow, active_only=False)}
+
+
+def search_signatures(
+    uow: UnitOfWork, *, entity_type: str | None = None, entity_id: str | None = None,
+    signer: str | None = None, since: dt.datetime | None = None,
+    until: dt.datetime | None = None, limit: int = 50,
+) -> list[SignatureView]:
+    """Signatures matching every given filter, newest first, each with whether it still binds
+    its record (the record's content is what was signed)."""
+    query = select(Signature)
+    if entity_type is not None:
+        query = query.where(Signature.entity_type == entity_type)
+    if entity_id is not None:
+        query = query.where(Signature.entity_id == str(entity_id))
+    if signer is not None:
+        query = query.where(Signature.signer_username == signer)
+    if since is not None:
+        query = query.where(Signature.signed_at >= since)
+    if until is not None:
+        query = query.where(Signature.signed_at < until)
+    rows = list(uow.session.scalars(query.order_by(Signature.id.desc()).limit(max(0, limit))))
+    hashes: dict[tuple[str, str], str | None] = {}
+    views = []
+    for row in rows:
+        key = (row.entity_type, row.entity_id)
+        if key not in hashes:
+            record = _record(uow, *key)
+            hashes[key] = content_hash(record) if record is not None else None
+        views.append(SignatureView(row, row.content_hash == hashes[key]))
+    return views

@@ -4,12 +4,14 @@ per rule and period; not audited, the numbers they issue are recorded where they
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from medtrace.platform.audit import Audited
 from medtrace.platform.db.base import Base, TimestampMixin, utcnow
+from medtrace.platform.i18n import N_
 
 
 class NumberingRule(Audited, TimestampMixin, Base):
@@ -17,6 +19,13 @@ class NumberingRule(Audited, TimestampMixin, Base):
     restarts (``reset``) and the check character appended (``check_char``)."""
 
     __tablename__ = "numbering_rule"
+    __audit_label__ = N_("Numbering rule")
+    __audit_link__ = "/admin/numbering"
+    __audit_fields__: ClassVar[dict[str, str]] = {
+        "scope": N_("Scope"),
+        "reset": N_("Sequence reset"),
+        "check_char": N_("Check character"),
+    }
     __audit_ref__ = "scope"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -18,7 +18,7 @@ from medtrace.modules.catalog.schemas import ItemCreate, ItemUpdate, ScanIn
 from medtrace.modules.catalog.web import forms, scan
 from medtrace.platform import customfields
 from medtrace.platform.actor import Actor
-from medtrace.platform.audit import history_for
+from medtrace.platform.audit import history_context
 from medtrace.platform.auth.permissions import require
 from medtrace.platform.customfields import export as cf_export
 from medtrace.platform.customfields import present as cf_present
@@ -247,7 +247,8 @@ def item_detail(request: Request, item_id: PathId, preview: bool = False,
         return _page(request, "catalog/item_detail.html", item=item,
                      custom=service.custom_values(uow, item.id),
                      fields=customfields.list_fields(uow, service.ENTITY, active_only=False),
-                     history=history_for(uow, item), moves=rules.STATUS_MOVES, rules=rules,
+                     **history_context(uow, item, request.state.locale),
+                     moves=rules.STATUS_MOVES, rules=rules,
                      label_values=wanted, **label)
 
 
@@ -266,7 +267,8 @@ async def change_status(request: Request, item_id: PathId,
         return _page(request, "catalog/item_detail.html", status=422, item=item,
                      custom=service.custom_values(uow, item.id),
                      fields=customfields.list_fields(uow, service.ENTITY, active_only=False),
-                     history=history_for(uow, item), moves=rules.STATUS_MOVES, rules=rules,
+                     **history_context(uow, item, request.state.locale),
+                     moves=rules.STATUS_MOVES, rules=rules,
                      **problem)
 
 

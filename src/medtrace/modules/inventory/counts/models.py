@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from medtrace.platform.audit import Audited
 from medtrace.platform.db.base import Base, utcnow
+from medtrace.platform.i18n import N_
 
 
 class CountSheet(Audited, Base):
@@ -28,6 +30,19 @@ class CountSheet(Audited, Base):
     the lines' expected quantities."""
 
     __tablename__ = "inventory_count_sheet"
+    __audit_label__ = N_("Count sheet")
+    __audit_fields__: ClassVar[dict[str, str]] = {
+        "item_ids": N_("Items"),
+        "snapshot_move_id": N_("Snapshot up to move"),
+        "snapshot_at": N_("Snapshot at"),
+        "started_by": N_("Started by"),
+        "started_at": N_("Started at"),
+        "submitted_by": N_("Submitted by"),
+        "submitted_at": N_("Submitted at"),
+        "decided_by": N_("Decided by"),
+        "decided_at": N_("Decided at"),
+        "decision_reason": N_("Reason of the decision"),
+    }
     __audit_controlled__ = ("status", {"approved", "rejected"})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -58,6 +73,19 @@ class CountLine(Audited, Base):
     quantity at the moment of counting and the variance."""
 
     __tablename__ = "inventory_count_line"
+    __audit_label__ = N_("Count line")
+    __audit_fields__: ClassVar[dict[str, str]] = {
+        "sheet_id": N_("Count sheet"),
+        "expected": N_("Expected quantity"),
+        "found": N_("Found unexpectedly"),
+        "counted": N_("Counted quantity"),
+        "counted_by": N_("Counted by"),
+        "counted_at": N_("Counted at"),
+        "counted_move_id": N_("Counted up to move"),
+        "book": N_("Book quantity"),
+        "variance": N_("Variance"),
+        "adjustment_move_id": N_("Adjustment move"),
+    }
     __table_args__ = (
         UniqueConstraint("sheet_id", "location_id", "item_id", "thing_key"),
         CheckConstraint("counted IS NULL OR counted >= 0", name="counted_not_negative"),
@@ -89,6 +117,10 @@ class MinStock(Audited, Base):
     should hold; below it the alerts say so."""
 
     __tablename__ = "inventory_min_stock"
+    __audit_label__ = N_("Minimum stock")
+    __audit_fields__: ClassVar[dict[str, str]] = {
+        "min_quantity": N_("Minimum quantity"),
+    }
     __table_args__ = (
         UniqueConstraint("item_id", "site_id"),
         CheckConstraint("min_quantity >= 0", name="min_not_negative"),
