@@ -14,6 +14,8 @@ from typing import Any
 from medtrace.modules import catalog, partners, traceability
 from medtrace.modules.inventory import service
 from medtrace.modules.inventory.permissions import (
+    COUNT_MANAGE,
+    COUNT_PERFORM,
     LOCATION_EDIT,
     STOCK_ADJUST,
     STOCK_MOVE,
@@ -25,7 +27,7 @@ from medtrace.platform.auth import service as auth_service
 from medtrace.platform.db.uow import UnitOfWork
 
 ROLE_GRANTS = {
-    "warehouse": [STOCK_VIEW, STOCK_MOVE, LOCATION_EDIT],
+    "warehouse": [STOCK_VIEW, STOCK_MOVE, LOCATION_EDIT, COUNT_MANAGE, COUNT_PERFORM],
     "qa": [STOCK_VIEW, STOCK_MOVE, STOCK_ADJUST],
     "production": [STOCK_VIEW],
     "sales": [STOCK_VIEW],
