@@ -151,6 +151,10 @@ def test_each_page_asks_for_its_permission(sign_in, store, client):
     made = _post(manager, "/inventory/counts", "/inventory/counts/new", location="AZ")
     sheet_url = made.headers["location"].split("?")[0]
     assert counter.get(sheet_url).status_code == 200
+    counter.get("/lang/en")
+    english = counter.get(sheet_url).text
+    assert "<h1>Count sheet CNT-" in english and ">draft<" in english
+    assert "盘点" not in english
     assert counter.get(f"{sheet_url}/review").status_code == 403
     assert _post(counter, f"{sheet_url}/start", sheet_url).status_code == 403
     assert _post(counter, f"{sheet_url}/reject", sheet_url, reason="x").status_code == 403
