@@ -38,6 +38,10 @@ def _detail_paths(page, base: str) -> list[str]:  # type: ignore[no-untyped-def]
     partners = page.request.get(f"{base}/api/v1/partners?limit=1").json()["items"]
     if partners:
         found += [f"/partners/{partners[0]['id']}", f"/partners/{partners[0]['id']}/edit"]
+    sheets = page.request.get(f"{base}/api/v1/inventory/counts?status=submitted&limit=1")
+    if sheets.ok and sheets.json()["items"]:
+        sheet = sheets.json()["items"][0]["id"]
+        found += [f"/inventory/counts/{sheet}", f"/inventory/counts/{sheet}/review"]
     return found
 
 

@@ -4,6 +4,7 @@ areas, lots and units the demo promises; the demo roles may use the pages they n
 from __future__ import annotations
 
 from medtrace.modules.inventory import queries
+from medtrace.modules.inventory.counts import service as counts
 from medtrace.platform.auth.demo import DEMO_PASSWORD
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.registry import load_demo
@@ -39,3 +40,8 @@ def test_the_demo_warehouse_holds_consistent_realistic_stock(client, db):
     assert page.status_code == 200 and 'class="near-expiry"' in page.text
     assert client.get("/inventory/transfer").status_code == 200
     assert client.get("/inventory/adjust").status_code == 403
+    assert client.get("/inventory/counts/new").status_code == 200  # counts, blind
+    with UnitOfWork(db, write=False) as uow:
+        sheets, _ = counts.list_count_sheets(uow, status="submitted")
+        review = counts.review_view(uow, counts.get_count_sheet_or_raise(uow, sheets[0]["id"]))
+    assert review["location"] == "WH-SJ-A03" and review["summary"]["with_variance"] == 1

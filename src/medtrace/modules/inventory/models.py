@@ -183,6 +183,23 @@ FIELD_MESSAGES = {
     "no such location": N_("no such location"),
     "give the item": N_("give the item first"),
     "no adjustment location": N_("no virtual adjustment location is set up"),
+    # counts (``counts.service``)
+    "not a line of this sheet": N_("not a line of this count sheet"),
+    "give the line, or the location and the item": N_("give the location and the item"),
+    "not a stock-holding location of this sheet": N_("not a location of this count sheet"),
+    "not counted on this sheet": N_("this item is not counted on this sheet"),
+    "not a serial unit of this item": N_("no such serial number of this item"),
+    "required: the item is tracked by serial": N_("required: the item is tracked by serial"),
+    "not a lot of this item": N_("no such lot of this item"),
+    "the serial unit is not of this lot": N_("the serial number is not of this lot"),
+    "required: the item is tracked by lot": N_("required: the item is tracked by lot"),
+    "not an exact number": N_("not a number"),
+    "negative": N_("cannot be negative"),
+    "not a unit of this item": N_("not a unit of this item"),
+    "0 or 1 for a serial unit": N_("0 or 1 for a serial unit"),
+    "virtual": N_("count a site, warehouse, zone or bin, not a virtual location"),
+    "none such": N_("no virtual adjustment location is set up"),
+    "too many": N_("too many items"),
 }
 
 
