@@ -106,4 +106,4 @@ def register_menus_and_tiles() -> None:
             register_nav(NavEntry(menu.key, menu.label, menu.path, menu.order, menu.permission))
         for tile in part.tiles:
             register_panel(Panel(tile.key, tile.title, tile.order, resolve(tile.provider),
-                                 tile.permission))
+                                 tile.permission, tile.section))

@@ -24,8 +24,8 @@ def test_home_page_in_both_languages_with_the_header_switch(browser, live_server
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     assert page.get_by_test_id("welcome").inner_text() == "欢迎使用 MedTrace"
     assert page.get_by_test_id("company").inner_text() == "华康医疗器械有限公司"
-    assert page.locator("[data-panel=system] h2").inner_text() == "系统"
-    assert page.locator("[data-panel=access] h2").inner_text() == "访问与审计"
+    assert page.locator("[data-panel=system] h3").inner_text() == "系统"
+    assert page.locator("[data-panel=access] h3").inner_text() == "访问与审计"
 
     page.get_by_test_id("language-switch").get_by_role("link", name="English").click()
     page.wait_for_load_state()

@@ -65,15 +65,30 @@ class Demo:
     run: str
 
 
+#: the home dashboard's sections, in the order they are shown
+DASHBOARD_SECTIONS = ("waiting", "alerts", "figures", "system")
+
+
 @dataclass(frozen=True)
 class Tile:
-    """A home-dashboard panel: ``provider(uow) -> list[Figure]``; ``title`` is a msgid."""
+    """A home-dashboard panel: ``provider(uow) -> list[Figure]``; ``title`` is a msgid.
+
+    Each module contributes its own panels, computed by its own queries; the home page only
+    assembles them. ``section`` places the panel: ``waiting`` (what waits for the user: counts
+    to approve, lots to release, licences to renew), ``alerts`` (expiring lots, stock below
+    minimum, licences expiring), ``figures`` (activity, with charts for trends) or
+    ``system``. ``permission`` decides who sees it, so each role sees its own dashboard."""
 
     key: str
     title: str
     order: int
     provider: str
     permission: str | None = None
+    section: str = "figures"
+
+    def __post_init__(self) -> None:
+        if self.section not in DASHBOARD_SECTIONS:
+            raise ValueError(f"tile {self.key}: unknown section {self.section!r}")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Inventory: locations, the stock ledger, balances, FEFO, counts, minimum stock, alerts."""
 
-from medtrace.platform.modules import N_, Command, Demo, Menu, Module
+from medtrace.platform.modules import N_, Command, Demo, Menu, Module, Tile
 
 MODULE = Module(
     name="inventory",
@@ -16,6 +16,18 @@ MODULE = Module(
     menu=(Menu("inventory", N_("Inventory"), "/inventory/stock", 400, "inventory.stock.view"),
           Menu("inventory.counts", N_("Cycle counts"), "/inventory/counts", 410,
                "inventory.count.perform")),
+    tiles=(Tile("inventory.count_approval", N_("Counts"), 400,
+                "medtrace.modules.inventory.counts.queries:approval_figures",
+                "inventory.stock.adjust", section="waiting"),
+           Tile("inventory.counting", N_("Counting"), 410,
+                "medtrace.modules.inventory.counts.queries:counting_figures",
+                "inventory.count.perform", section="waiting"),
+           Tile("inventory.alerts", N_("Stock alerts"), 400,
+                "medtrace.modules.inventory.alerts.queries:alert_figures",
+                "inventory.stock.view", section="alerts"),
+           Tile("inventory.moves", N_("Stock moves"), 400,
+                "medtrace.modules.inventory.queries:move_figures",
+                "inventory.stock.view", section="figures")),
     jobs=("medtrace.modules.inventory.alerts.service:EXPIRY_ALERTS",),
     demo=(Demo("modules.inventory", 30, "medtrace.modules.inventory.demo:load"),),
 )

@@ -19,6 +19,9 @@ from medtrace.modules.inventory.models import Balance, Location, StockMove
 from medtrace.modules.inventory.service import is_internal, stock_status_of
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.errors import NotFound
+from medtrace.platform.i18n import N_
+from medtrace.platform.web.charts import day_chart
+from medtrace.platform.web.dashboard import Figure
 
 
 def subtree_ids(uow: UnitOfWork, root: Location) -> list[int]:
@@ -378,3 +381,32 @@ def get_move(uow: UnitOfWork, move_id: int) -> dict[str, Any]:
             "lot": refs["things"].get(move.lot_id), "serial": refs["things"].get(move.unit_id),
             "reversed": move.id in refs["reversed"],
             "reversible": move.id not in refs["reversed"] and move.purpose != "reversal"}
+
+
+# --- the home dashboard ------------------------------------------------------------------------
+MOVE_CHART_DAYS = 14
+
+
+def moves_per_day(uow: UnitOfWork, days: int) -> dict[dt.date, int]:
+    """Stock moves (reversals included) per plant-local day, over the ``days`` days ending
+    today. Only the times are read and counted here: the days are the plant's, which SQL on
+    two databases cannot cut the same way."""
+    zone = uow.timezone
+    first = uow.today() - dt.timedelta(days=days - 1)
+    since = dt.datetime.combine(first, dt.time(), tzinfo=zone).astimezone(dt.UTC)
+    counted: dict[dt.date, int] = {}
+    for at in uow.session.scalars(select(StockMove.at).where(StockMove.at >= since)):
+        day = at.astimezone(zone).date()
+        counted[day] = counted.get(day, 0) + 1
+    return counted
+
+
+def move_figures(uow: UnitOfWork) -> list[Figure]:
+    today = uow.today()
+    counted = moves_per_day(uow, MOVE_CHART_DAYS)
+    return [
+        Figure(N_("Stock moves today"), counted.get(today, 0), "number", "/inventory/moves"),
+        Figure(N_("Stock moves per day, last %(days)s days"),
+               day_chart(N_("Stock moves"), today, MOVE_CHART_DAYS, counted), "chart",
+               params={"days": MOVE_CHART_DAYS}),
+    ]

@@ -3,6 +3,7 @@ timeline), things and their status, links and events."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import orjson
@@ -19,6 +20,7 @@ from medtrace.modules.traceability.schemas import (
     StatusIn,
     UnitCreate,
 )
+from medtrace.modules.traceability.stats.api import count_trace
 from medtrace.platform.actor import Actor
 from medtrace.platform.auth.permissions import require, require_signed_in
 from medtrace.platform.web.deps import new_uow
@@ -41,8 +43,11 @@ def _json(answer: dict[str, Any]) -> Response:
 @router.get("/trace/backward", summary="Backward trace: what a lot or unit was made of")
 def trace_backward(request: Request, code: str = CODE, item: str | None = ITEM,
                    _: Actor = require(TRACE_VIEW)) -> Response:
+    started = time.perf_counter()
     with new_uow(request, write=False) as uow:
-        return _json(queries.backward(uow, queries.resolve(uow, code, item=item)))
+        answer = queries.backward(uow, queries.resolve(uow, code, item=item))
+    count_trace(request, started)
+    return _json(answer)
 
 
 @router.get("/trace/forward", summary="Forward trace (recall scope), paginated over units")
@@ -52,8 +57,10 @@ def trace_forward(request: Request, code: str = CODE, item: str | None = ITEM,
                   _: Actor = require(TRACE_VIEW)) -> Response:
     """Totals are computed on the whole answer; ``units`` (and the other lists) are the page
     ``offset``..``offset + limit`` of each list, in a stable order."""
+    started = time.perf_counter()
     with new_uow(request, write=False) as uow:
         answer = queries.forward(uow, queries.resolve(uow, code, item=item))
+    count_trace(request, started)
     for key in ("lots", "units", "subassemblies", "containers"):
         answer[key] = answer[key][offset:offset + limit]
     answer["page"] = {"offset": offset, "limit": limit,
@@ -68,8 +75,11 @@ def trace_forward(request: Request, code: str = CODE, item: str | None = ITEM,
 @router.get("/trace/timeline", summary="Every event in the life of a lot, unit or container")
 def trace_timeline(request: Request, code: str = CODE, item: str | None = ITEM,
                    _: Actor = require(TRACE_VIEW)) -> Response:
+    started = time.perf_counter()
     with new_uow(request, write=False) as uow:
-        return _json(queries.timeline(uow, queries.resolve(uow, code, item=item)))
+        answer = queries.timeline(uow, queries.resolve(uow, code, item=item))
+    count_trace(request, started)
+    return _json(answer)
 
 
 def _described(uow, thing) -> dict[str, Any]:  # type: ignore[no-untyped-def]

@@ -13,5 +13,6 @@ MODULE = Module(
     menu=(Menu("admin", N_("Administration"), "/admin/users", 4900, "platform.admin.users"),),
     demo=(Demo("platform.auth", 10, "medtrace.platform.auth.demo:load"),),
     tiles=(Tile("access", N_("Access and audit"), 9_000,
-                "medtrace.platform.auth.dashboard:access_figures", "platform.audit.view"),),
+                "medtrace.platform.auth.dashboard:access_figures", "platform.audit.view",
+                section="system"),),
 )

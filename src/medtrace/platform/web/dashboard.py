@@ -1,8 +1,10 @@
-"""The home dashboard: panels of figures read from the database.
+"""The home dashboard: panels of figures read from the database, in sections.
 
-Modules register panel providers (``register_panel``); the platform contributes the system
-panel. A provider gets a read-only unit of work and returns figures; one failing provider is
-shown as unavailable instead of breaking the home page.
+Each module names its panels in its descriptor (``Tile``, with a section: what waits for the
+user, alerts, figures, system); ``registry.register_menus_and_tiles`` registers them here. A
+provider gets a read-only unit of work and returns figures computed by its own module's
+queries; the home page only assembles the panels the user's permissions allow, section by
+section. One failing provider is shown as unavailable instead of breaking the home page.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from medtrace.platform.actor import Actor
 from medtrace.platform.db.migrate import current_revisions, head_revisions
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.i18n import N_
+from medtrace.platform.modules import DASHBOARD_SECTIONS
 from medtrace.platform.observability.logging import get_logger
 from medtrace.platform.policy import DEMO_LOADED_AT, get_setting
 from medtrace.platform.policy.models import Setting
@@ -25,10 +28,17 @@ log = get_logger(__name__)
 
 @dataclass
 class Figure:
-    label: str  # msgid, translated by the template
+    label: str  # msgid, translated by the template (with ``params``)
     value: object
-    kind: str = "text"  # text | label (a msgid) | number | datetime | bytes
+    kind: str = "text"  # text | label (a msgid) | number | datetime | bytes | ms | chart
     link: str | None = None
+    params: dict[str, object] = field(default_factory=dict)
+    alert: bool = False  # shown as needing attention (a count of things waiting, an alert)
+
+
+def count(label: str, value: int, link: str | None = None, **params: object) -> Figure:
+    """A count of things waiting or alerting: it asks for attention when it is not zero."""
+    return Figure(label, value, "number", link, params, alert=value > 0)
 
 
 @dataclass
@@ -38,6 +48,7 @@ class Panel:
     order: int
     provider: Callable[[UnitOfWork], list[Figure]]
     permission: str | None = None  # who may see the panel (None: every signed-in user)
+    section: str = "figures"
 
 
 @dataclass
@@ -48,6 +59,17 @@ class PanelView:
     failed: bool = False
 
 
+@dataclass
+class SectionView:
+    key: str
+    title: str  # msgid
+    panels: list[PanelView]
+
+
+SECTION_TITLES = {"waiting": N_("Waiting for you"), "alerts": N_("Alerts"),
+                  "figures": N_("Activity"), "system": N_("System and access")}
+
+
 _panels: dict[str, Panel] = {}
 
 
@@ -55,18 +77,21 @@ def register_panel(panel: Panel) -> None:
     _panels[panel.key] = panel
 
 
-def build_dashboard(uow: UnitOfWork, actor: Actor | None) -> list[PanelView]:
-    views = []
+def build_dashboard(uow: UnitOfWork, actor: Actor | None) -> list[SectionView]:
+    """The sections that hold at least one panel the actor may see, in order."""
+    sections: dict[str, list[PanelView]] = {key: [] for key in DASHBOARD_SECTIONS}
     for panel in sorted(_panels.values(), key=lambda p: (p.order, p.key)):
         if panel.permission and (actor is None or not actor.can(panel.permission)):
             continue
+        views = sections[panel.section]
         try:
             with uow.session.begin_nested():
                 views.append(PanelView(panel.key, panel.title, panel.provider(uow)))
         except Exception as exc:  # one broken panel must not take the home page down
             log.error("dashboard.panel_failed", panel=panel.key, error=repr(exc))
             views.append(PanelView(panel.key, panel.title, failed=True))
-    return views
+    return [SectionView(key, SECTION_TITLES[key], views)
+            for key, views in sections.items() if views]
 
 
 def database_size(uow: UnitOfWork) -> int:

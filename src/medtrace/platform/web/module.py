@@ -9,5 +9,5 @@ MODULE = Module(
     api=("medtrace.platform.web.pages:api",),
     pages=("medtrace.platform.web.pages:pages", "medtrace.platform.web.api_docs:router"),
     tiles=(Tile("system", N_("System"), 10_000,
-                "medtrace.platform.web.dashboard:system_figures"),),
+                "medtrace.platform.web.dashboard:system_figures", section="system"),),
 )

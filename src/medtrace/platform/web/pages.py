@@ -28,8 +28,8 @@ ONE_YEAR = 365 * 24 * 3600
 @pages.get("/", response_class=HTMLResponse)
 def home(request: Request, actor: Actor = require_signed_in()) -> HTMLResponse:
     with new_uow(request, write=False) as uow:
-        panels = build_dashboard(uow, actor)
-    return render(request.app.state.templates, request, "home.html", panels=panels)
+        sections = build_dashboard(uow, actor)
+    return render(request.app.state.templates, request, "home.html", sections=sections)
 
 
 @pages.get("/system", response_class=HTMLResponse)

@@ -30,6 +30,8 @@ from medtrace.modules.inventory.models import Balance, Location
 from medtrace.platform.db.base import to_quantity
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.errors import NotFound
+from medtrace.platform.i18n import N_
+from medtrace.platform.web.dashboard import Figure, count
 
 DEFAULT_DAYS = 90
 EVERYTHING = 10**9
@@ -204,3 +206,17 @@ def alerts(uow: UnitOfWork, *, days: int = DEFAULT_DAYS) -> dict[str, Any]:
              "temperature": temperature_mismatches(uow)}
     return {"as_of": uow.today().isoformat(), "days": days, **found,
             "counts": {kind: len(rows) for kind, rows in found.items()}}
+
+
+def alert_figures(uow: UnitOfWork) -> list[Figure]:
+    """The home dashboard's stock alerts: the counts of the lists above, as of today."""
+    groups = expiring(uow, days=DEFAULT_DAYS)
+    expired = sum(1 for group in groups if group["expired"])
+    stock = f"/inventory/stock?days={DEFAULT_DAYS}"
+    return [
+        count(N_("Lots and units expiring within %(days)s days"), len(groups) - expired,
+              stock, days=DEFAULT_DAYS),
+        count(N_("Expired lots and units in stock"), expired, stock),
+        count(N_("Items below minimum stock"), len(below_minimum(uow))),
+        count(N_("Stock outside its storage temperature"), len(temperature_mismatches(uow))),
+    ]

@@ -31,6 +31,7 @@ class CountSheet(Audited, Base):
 
     __tablename__ = "inventory_count_sheet"
     __audit_label__ = N_("Count sheet")
+    __audit_link__ = "/inventory/counts/{id}"
     __audit_fields__: ClassVar[dict[str, str]] = {
         "item_ids": N_("Items"),
         "snapshot_move_id": N_("Snapshot up to move"),
@@ -74,6 +75,7 @@ class CountLine(Audited, Base):
 
     __tablename__ = "inventory_count_line"
     __audit_label__ = N_("Count line")
+    __audit_link__ = "/inventory/counts/{sheet_id}"
     __audit_fields__: ClassVar[dict[str, str]] = {
         "sheet_id": N_("Count sheet"),
         "expected": N_("Expected quantity"),

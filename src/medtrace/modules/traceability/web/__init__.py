@@ -6,6 +6,7 @@ Exports of the whole answer as CSV, XLSX and PDF (exports.py)."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
 from typing import Any
 from urllib.parse import urlencode
@@ -18,6 +19,7 @@ from medtrace.modules.traceability import queries, rules
 from medtrace.modules.traceability.errors import TraceCodeAmbiguous, TraceInvalid
 from medtrace.modules.traceability.models import TraceObject
 from medtrace.modules.traceability.permissions import TRACE_VIEW
+from medtrace.modules.traceability.stats.api import count_trace
 from medtrace.modules.traceability.web import exports, graph, labels
 from medtrace.platform.actor import Actor
 from medtrace.platform.auth.permissions import require
@@ -93,12 +95,15 @@ def trace_page(request: Request, code: str = CODE, item: str = ITEM,
                                "link": trace_link, "error": None, "answer": None}
     status = 200
     if code:
+        started = time.perf_counter()
         with new_uow(request, write=False) as uow:
             thing, problem = _find(request, uow, code, item)
             status = problem.pop("status", 200)
             context |= problem
             if thing is not None:
                 context |= _answer(uow, thing, direction, page)
+        if thing is not None:
+            count_trace(request, started)
     return render(request.app.state.templates, request, "traceability/trace.html",
                   status_code=status, **context)
 
