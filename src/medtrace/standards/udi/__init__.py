@@ -65,6 +65,10 @@ GS1-DL-QUALIFIER          AI ({ai}) is not allowed at this place in a GS1 Digita
                           AI ({key}); the allowed qualifier sequences are {allowed}.
 GS1-DL-ATTRIBUTE          AI ({ai}) may not be given as a GS1 Digital Link query attribute; it
                           belongs in the URI path or is not allowed in a Digital Link.
+GS1-DL-EMPTY-SEGMENT      The GS1 Digital Link URI path '{path}' has an empty segment (two '/'
+                          in a row or a '/' at its end).
+GS1-DL-PERCENT-ENCODING   The GS1 Digital Link URI contains '{text}', which is not valid
+                          percent-encoding: a '%' must be followed by two hexadecimal digits.
 HIBCC-ILLEGAL-CHARACTER   The character '{char}' is not allowed in HIBC data (allowed: A-Z, 0-9,
                           space and - . $ / + %).
 HIBCC-CHECK-CHARACTER     The HIBC check character is '{found}', but the data requires
@@ -94,6 +98,9 @@ ISBT-ILLEGAL-CHARACTER    ISBT 128 data structure {number} ('{identifier}') cont
                           which is not allowed there.
 ISBT-INVALID-DATE         ISBT 128 data structure {number} ('{identifier}') value '{value}' is
                           not a valid {format} date.
+ISBT-CHECK-CHARACTER      ISBT 128 data structure {number} ('{identifier}'): the flag characters
+                          '{found}' do not match the ISO 7064 mod 37-2 check of donation
+                          identification number {value}, which needs '{expected}'.
 ISBT-INVALID-VALUE        ISBT 128 data structure {number} ('{identifier}') value '{value}' is
                           not allowed.
 ISBT-COMPOUND-COUNT       The ISBT 128 compound message announces {expected} data structures but
