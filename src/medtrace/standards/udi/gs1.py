@@ -19,6 +19,7 @@ from medtrace.standards.udi.ai_table import (
     pattern_matches,
     unknown_ai_text,
 )
+from medtrace.standards.udi.dates import valid_hour, valid_minute
 from medtrace.standards.udi.result import UdiError, UdiResult, udi_error
 
 GS = "\x1d"
@@ -238,8 +239,9 @@ def _expiry(values: dict[str, str], today: date) -> date | None:
     Specifications 3.8.23), which short-lived products carry instead."""
     if "17" in values:
         return decode_date("17", values["17"], today=today)
-    if "7003" in values:
-        return decode_date("7003", values["7003"][:6], today=today)
+    value = values.get("7003", "")
+    if len(value) == 10 and valid_hour(value[6:8]) and valid_minute(value[8:]):
+        return decode_date("7003", value[:6], today=today)
     return None
 
 

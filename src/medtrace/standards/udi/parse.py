@@ -39,9 +39,8 @@ _ENVELOPE = re.compile(
 # printed as two or three; DataBar Expanded Stacked rows): a line break or the next symbol's
 # identifier between them. Neither "]" nor a line break is in GS1 character set 82, so both
 # can only separate element strings.
-_GS1_JOIN = re.compile(
-    r"[ \t]*(?:[\r\n]+[ \t]*)*\](?:C1|e0|e1|e2|d2|Q3|J1)|[ \t]*[\r\n]+[ \t]*"
-)
+_GS1_AIM = r"\](?:C1|e0|e1|e2|d2|Q3|J1)"
+_GS1_JOIN = re.compile(rf"[ \t]*(?:[\r\n]+[ \t]*)*{_GS1_AIM}|[ \t]*[\r\n]+[ \t]*")
 _BRACKETED_AI = re.compile(r"\[(\d{2,4})\]")
 _EAN_SYMBOLOGIES = {"]E0": 13, "]E3": 13, "]E4": 8, "]I1": 14}
 _LINE_NOISE = "\r\n\t\x00\x04\x1e"
