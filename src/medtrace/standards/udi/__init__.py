@@ -15,6 +15,8 @@ Pure Python: no database, no web, no I/O besides reading the packaged GS1 AI tab
   the literal texts ``\\u001d``, ``\\x1d`` and ``\\035``, ``~1`` (the FNC1 escape of common
   label software) and ``è`` (U+00E8, codeword 232 = FNC1 shown as Latin-1). Matching ignores
   case. Spaces are not separators;
+- several GS1 symbols read in one go (a UDI printed as two GS1-128 symbols): a line break or
+  the next symbol's identifier (``]C1``, ``]e0``...) between them acts as a separator;
 - the human-readable form ``(01)09506000134352(17)261231(10)ABC(21)123`` (spaces allowed);
 - GS1 Digital Link URIs on any domain (see ``digital_link``);
 - a bare GTIN from EAN/UPC or ITF-14 (``]E0``, ``]E3``, ``]E4``, ``]I1``, or 8/12/13/14
