@@ -21,7 +21,6 @@ def parse(code: str):
         f"https://example.com/01/{GTIN}/10/ABC/21/123",
         f"http://brand.example.org/products/eu/01/{GTIN}/10/ABC/21/123",
         f"HTTPS://ID.GS1.ORG/01/{GTIN}/10/ABC/21/123",
-        f"https://id.gs1.org/01/{GTIN}/10/ABC/21/123/",
         f"]Q1https://id.gs1.org/01/{GTIN}/10/ABC/21/123",
         f"https://id.gs1.org/01/{GTIN}/10/%41BC/21/1%323",
         f"https://id.gs1.org/gtin/{GTIN}/lot/ABC/ser/123",

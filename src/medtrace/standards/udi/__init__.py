@@ -15,6 +15,8 @@ Pure Python: no database, no web, no I/O besides reading the packaged GS1 AI tab
   the literal texts ``\\u001d``, ``\\x1d`` and ``\\035``, ``~1`` (the FNC1 escape of common
   label software) and ``è`` (U+00E8, codeword 232 = FNC1 shown as Latin-1). Matching ignores
   case. Spaces are not separators;
+- several GS1 symbols read in one go (a UDI printed as two GS1-128 symbols): a line break or
+  the next symbol's identifier (``]C1``, ``]e0``...) between them acts as a separator;
 - the human-readable form ``(01)09506000134352(17)261231(10)ABC(21)123`` (spaces allowed);
 - GS1 Digital Link URIs on any domain (see ``digital_link``);
 - a bare GTIN from EAN/UPC or ITF-14 (``]E0``, ``]E3``, ``]E4``, ``]I1``, or 8/12/13/14
@@ -65,6 +67,10 @@ GS1-DL-QUALIFIER          AI ({ai}) is not allowed at this place in a GS1 Digita
                           AI ({key}); the allowed qualifier sequences are {allowed}.
 GS1-DL-ATTRIBUTE          AI ({ai}) may not be given as a GS1 Digital Link query attribute; it
                           belongs in the URI path or is not allowed in a Digital Link.
+GS1-DL-EMPTY-SEGMENT      The GS1 Digital Link URI path '{path}' has an empty segment (two '/'
+                          in a row or a '/' at its end).
+GS1-DL-PERCENT-ENCODING   The GS1 Digital Link URI contains '{text}', which is not valid
+                          percent-encoding: a '%' must be followed by two hexadecimal digits.
 HIBCC-ILLEGAL-CHARACTER   The character '{char}' is not allowed in HIBC data (allowed: A-Z, 0-9,
                           space and - . $ / + %).
 HIBCC-CHECK-CHARACTER     The HIBC check character is '{found}', but the data requires
@@ -94,6 +100,9 @@ ISBT-ILLEGAL-CHARACTER    ISBT 128 data structure {number} ('{identifier}') cont
                           which is not allowed there.
 ISBT-INVALID-DATE         ISBT 128 data structure {number} ('{identifier}') value '{value}' is
                           not a valid {format} date.
+ISBT-CHECK-CHARACTER      ISBT 128 data structure {number} ('{identifier}'): the flag characters
+                          '{found}' do not match the ISO 7064 mod 37-2 check of donation
+                          identification number {value}, which needs '{expected}'.
 ISBT-INVALID-VALUE        ISBT 128 data structure {number} ('{identifier}') value '{value}' is
                           not allowed.
 ISBT-COMPOUND-COUNT       The ISBT 128 compound message announces {expected} data structures but

@@ -3,14 +3,19 @@
 
 Path values are percent-decoded after splitting on ``/`` (so ``%2F`` stays inside a value);
 query values are percent-decoded without turning ``+`` into a space (``+`` is a legal GS1
-character). Query keys that are not all digits (``linkType``, tracking parameters...) are
-ignored. A GTIN-8/12/13 in the path is padded to GTIN-14. The deprecated convenience names
-``gtin``, ``itip``, ``cpv``, ``lot``, ``ser``, ``sscc`` and ``gln`` are read as their AIs.
+character). A path with an empty segment (``//`` anywhere, or a ``/`` at its end) is refused
+with ``GS1-DL-EMPTY-SEGMENT``, as the GS1 Digital Link URI syntax has no empty path elements;
+a ``%`` that is not followed by two hexadecimal digits with ``GS1-DL-PERCENT-ENCODING``
+(RFC 3986 2.1: a literal ``%`` in a value is written ``%25``). Query keys that are not all
+digits (``linkType``, tracking parameters...) are ignored. A GTIN-8/12/13 in the path is padded
+to GTIN-14. The deprecated convenience names ``gtin``, ``itip``, ``cpv``, ``lot``, ``ser``,
+``sscc`` and ``gln`` are read as their AIs.
 Compressed Digital Link URIs are not supported.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from urllib.parse import unquote, urlsplit
 
@@ -18,6 +23,7 @@ from medtrace.standards.udi.ai_table import DIGITS, ai_table
 from medtrace.standards.udi.gs1 import Element, gs1_result
 from medtrace.standards.udi.result import UdiError, UdiResult, udi_error
 
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _ALIASES = {
     "gtin": "01",
     "itip": "8006",
@@ -63,7 +69,8 @@ def parse_digital_link(uri: str, *, symbology: str | None, today: date) -> UdiRe
         return UdiResult(
             errors=(udi_error("UDI-UNKNOWN-FORMAT", start=uri[:12]),), symbology=symbology, data=uri
         )
-    segments = [unquote(raw) for raw in parts.path.split("/") if raw]
+    raw_segments = parts.path.split("/")[1:]  # the path starts with "/"
+    segments = [unquote(raw) for raw in raw_segments if raw]
     start = next(
         (
             index
@@ -78,7 +85,18 @@ def parse_digital_link(uri: str, *, symbology: str | None, today: date) -> UdiRe
         return UdiResult(
             errors=(udi_error("UDI-UNKNOWN-FORMAT", start=uri[:12]),), symbology=symbology, data=uri
         )
-    errors: list[UdiError] = []
+    if "" in raw_segments:  # only now: a URI without a GS1 key is no Digital Link at all
+        return UdiResult(
+            agency="GS1",
+            errors=(udi_error("GS1-DL-EMPTY-SEGMENT", path=parts.path),),
+            symbology=symbology,
+            data=uri,
+        )
+    errors: list[UdiError] = [
+        udi_error("GS1-DL-PERCENT-ENCODING", text=part[found.start() : found.start() + 3])
+        for part in (parts.path, parts.query)
+        for found in _BAD_PERCENT.finditer(part)
+    ]
     tail = segments[start:]
     if len(tail) % 2:
         errors.append(udi_error("GS1-DL-SYNTAX", segment=tail[-1]))

@@ -19,6 +19,7 @@ from medtrace.standards.udi.ai_table import (
     pattern_matches,
     unknown_ai_text,
 )
+from medtrace.standards.udi.dates import valid_hour, valid_minute
 from medtrace.standards.udi.result import UdiError, UdiResult, udi_error
 
 GS = "\x1d"
@@ -221,7 +222,7 @@ def gs1_result(
         gtin=gtin,
         lot=values.get("10"),
         serial=values.get("21"),
-        expiry=decode_date("17", values["17"], today=today) if "17" in values else None,
+        expiry=_expiry(values, today),
         production_date=(decode_date("11", values["11"], today=today) if "11" in values else None),
         errors=tuple(found),
         elements=pairs,
@@ -231,6 +232,17 @@ def gs1_result(
         data=data,
         quantity=values.get("30") or values.get("37"),
     )
+
+
+def _expiry(values: dict[str, str], today: date) -> date | None:
+    """AI (17); without it the date of AI (7003), expiry date and time (GS1 General
+    Specifications 3.8.23), which short-lived products carry instead."""
+    if "17" in values:
+        return decode_date("17", values["17"], today=today)
+    value = values.get("7003", "")
+    if len(value) == 10 and valid_hour(value[6:8]) and valid_minute(value[8:]):
+        return decode_date("7003", value[:6], today=today)
+    return None
 
 
 def bare_gtin(digits: str) -> str | None:

@@ -14,12 +14,21 @@ identifier  DS    meaning                                      content
                                                                sequence 6, flags 2
 ``=>``      004   Expiration Date                              ``cyyjjj``
 ``&>``      005   Expiration Date and Time                     ``cyyjjjhhmm``
+``=*``      006   Collection Date                              ``cyyjjj``
+``&*``      007   Collection Date and Time                     ``cyyjjjhhmm``
 ``=}``      008   Production Date (manufacturing date)         ``cyyjjj``
 ``&}``      009   Production Date and Time                     ``cyyjjjhhmm``
 ``&,1``     035   MPHO Lot Number                              up to 18 alphanumeric
 ``&,2``     036   MPHO Supplemental Identification Number      up to 18 alphanumeric
 ``=+``      023   Compound Message header                      ``aabbb``: aa structures follow
 ==========  ====  ===========================================  ==============================
+
+The two flag characters ``ff`` of a Donation Identification Number hold, when they are
+``60`` to ``96``, the ISO 7064 mod 37-2 check character of its 13 characters plus 60 (the
+value printed in a box as the eye-readable check character); such flags are verified
+(``ISBT-CHECK-CHARACTER``). Other flag values (``00`` no flag, process-control flags) are kept
+as they are. Collection dates (``=*``, ``&*``) are checked like the other dates but do not fill
+a result field.
 
 ``cyy`` is the year minus 2000 (``014`` = 2014) and ``jjj`` the day of the year. Linear
 symbols may be read back to back, and a 2-D symbol carries a compound message, so a string is
@@ -49,6 +58,20 @@ _KNOWN = {
     "&,4": "038", "&):": "039", "&/": "040", "&;": "---", "&!": "---",
 }  # fmt: skip
 _DATE_IDENTIFIERS = {"=>": "expiry", "&>": "expiry", "=}": "production", "&}": "production"}
+_CHECKED_DATES = frozenset({*_DATE_IDENTIFIERS, "=*", "&*"})
+_SIZES = {"=": 15, "=/": 16, "=,": 6, "=>": 6, "=}": 6, "=*": 6, "&>": 10, "&}": 10, "&*": 10,
+          "=+": 5}  # fmt: skip
+_NUMERIC = frozenset({"=>", "=}", "=*", "&>", "&}", "&*", "=+"})
+# ISO 7064 character values: 0-9, A-Z, then "*"
+_MOD37_VALUE = {char: index for index, char in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*")}
+
+
+def mod37_2(text: str) -> int:
+    """ISO 7064 MOD 37-2 check value (0-36) of ``text`` (digits and capital letters)."""
+    total = 0
+    for char in text:
+        total = (total + _MOD37_VALUE[char]) * 2
+    return (38 - total % 37) % 37
 
 
 def _identifier_at(data: str, position: int) -> str:
@@ -87,7 +110,7 @@ def _charset_error(
 def _check(identifier: str, content: str, position: int) -> tuple[list[UdiError], date | None]:
     """Validate the UDI structures; returns the errors and the date for date structures."""
     number = "001" if identifier == "=" else _KNOWN.get(identifier, "")
-    sizes = {"=": 15, "=/": 16, "=,": 6, "=>": 6, "=}": 6, "&>": 10, "&}": 10, "=+": 5}
+    sizes = _SIZES
     errors: list[UdiError] = []
 
     def length(expected: int | str, found: int) -> None:
@@ -106,8 +129,7 @@ def _check(identifier: str, content: str, position: int) -> tuple[list[UdiError]
         length(sizes[identifier], len(content))
     if identifier in ("&,1", "&,2") and not 1 <= len(content) <= 18:
         length(18, len(content))
-    allowed = {"=>": _DIGITS, "=}": _DIGITS, "&>": _DIGITS, "&}": _DIGITS, "=+": _DIGITS}
-    charset = allowed.get(identifier, _UPPER_ALNUM)
+    charset = _DIGITS if identifier in _NUMERIC else _UPPER_ALNUM
     if identifier in sizes or identifier in ("&,1", "&,2"):
         bad = _charset_error(identifier, number, content, charset, position)
         if identifier == "=/" and bad is None:
@@ -126,8 +148,24 @@ def _check(identifier: str, content: str, position: int) -> tuple[list[UdiError]
                 value=content,
             )
         )
+    if identifier == "=" and not errors:
+        flags = content[13:15]
+        if flags.isdigit() and 60 <= int(flags) <= 96:
+            expected = f"{60 + mod37_2(content[:13]):02d}"
+            if flags != expected:
+                errors.append(
+                    udi_error(
+                        "ISBT-CHECK-CHARACTER",
+                        position=position,
+                        number=number,
+                        identifier=identifier,
+                        found=flags,
+                        value=content[:13],
+                        expected=expected,
+                    )
+                )
     day = None
-    if identifier in _DATE_IDENTIFIERS and not errors:
+    if identifier in _CHECKED_DATES and not errors:
         day = _cyyjjj(content)
         if day is None:
             fmt = "cyyjjj" if len(content) == 6 else "cyyjjjhhmm"
@@ -183,7 +221,7 @@ def parse_isbt128(data: str, *, symbology: str | None) -> UdiResult:
         values[identifier] = content
         problems, day = _check(identifier, content, where)
         errors.extend(problems)
-        if day is not None:
+        if day is not None and identifier in _DATE_IDENTIFIERS:
             found_dates.setdefault(_DATE_IDENTIFIERS[identifier], day)
         if identifier == "=+" and not problems and compound is None:
             compound = (int(content[:2]), index)

@@ -35,6 +35,12 @@ _ENVELOPE = re.compile(
     r"\[\)>" + _RS + r"(\d\d)(?:\x1d|<GS>|\u241d)?(.*?)(?:" + _RS + _EOT + "?|" + _EOT + ")?",
     re.IGNORECASE | re.DOTALL,
 )
+# Where a scanner reads several GS1 symbols at once (a UDI too long for one GS1-128 symbol is
+# printed as two or three; DataBar Expanded Stacked rows): a line break or the next symbol's
+# identifier between them. Neither "]" nor a line break is in GS1 character set 82, so both
+# can only separate element strings.
+_GS1_AIM = r"\](?:C1|e0|e1|e2|d2|Q3|J1)"
+_GS1_JOIN = re.compile(rf"[ \t]*(?:[\r\n]+[ \t]*)*{_GS1_AIM}|[ \t]*[\r\n]+[ \t]*")
 _BRACKETED_AI = re.compile(r"\[(\d{2,4})\]")
 _EAN_SYMBOLOGIES = {"]E0": 13, "]E3": 13, "]E4": 8, "]I1": 14}
 _LINE_NOISE = "\r\n\t\x00\x04\x1e"
@@ -85,7 +91,10 @@ def _parse(code: str, today: date) -> UdiResult:
         return result
     if trimmed[:1] in ("=", "&"):
         return parse_isbt128("".join(trimmed.split()), symbology=symbology)
-    gs1 = _GS_PATTERN.sub(GS, trimmed).strip(" " + GS)
+    gs1 = _GS_PATTERN.sub(GS, trimmed)
+    if "]" in gs1 or "\n" in gs1 or "\r" in gs1:
+        gs1 = _GS1_JOIN.sub(GS, gs1)
+    gs1 = gs1.strip(" " + GS)
     if _BRACKETED_AI.match(gs1):  # "[01]...[10]..." as typed for encoders (zint, BWIPP)
         gs1 = _BRACKETED_AI.sub(r"(\1)", gs1)
     if gs1.startswith("("):

@@ -62,6 +62,14 @@ MESSAGES: dict[str, str] = {
         "AI ({ai}) may not be given as a GS1 Digital Link query attribute; it belongs in "
         "the URI path or is not allowed in a Digital Link."
     ),
+    "GS1-DL-EMPTY-SEGMENT": (
+        "The GS1 Digital Link URI path '{path}' has an empty segment (two '/' in a row or a "
+        "'/' at its end)."
+    ),
+    "GS1-DL-PERCENT-ENCODING": (
+        "The GS1 Digital Link URI contains '{text}', which is not valid percent-encoding: a "
+        "'%' must be followed by two hexadecimal digits."
+    ),
     # HIBCC
     "HIBCC-ILLEGAL-CHARACTER": (
         "The character '{char}' is not allowed in HIBC data (allowed: A-Z, 0-9, space and "
@@ -109,6 +117,11 @@ MESSAGES: dict[str, str] = {
     "ISBT-INVALID-DATE": (
         "ISBT 128 data structure {number} ('{identifier}') value '{value}' is not a valid "
         "{format} date."
+    ),
+    "ISBT-CHECK-CHARACTER": (
+        "ISBT 128 data structure {number} ('{identifier}'): the flag characters '{found}' do "
+        "not match the ISO 7064 mod 37-2 check of donation identification number {value}, "
+        "which needs '{expected}'."
     ),
     "ISBT-INVALID-VALUE": (
         "ISBT 128 data structure {number} ('{identifier}') value '{value}' is not allowed."

@@ -53,6 +53,12 @@ UDI_MESSAGES: dict[str, str] = {
     "GS1-DL-ATTRIBUTE": N_(
         "AI (%(ai)s) may not be given as a GS1 Digital Link query attribute; it belongs in the "
         "URI path or is not allowed in a Digital Link."),
+    "GS1-DL-EMPTY-SEGMENT": N_(
+        "The GS1 Digital Link URI path '%(path)s' has an empty segment (two '/' in a row or a "
+        "'/' at its end)."),
+    "GS1-DL-PERCENT-ENCODING": N_(
+        "The GS1 Digital Link URI contains '%(text)s', which is not valid percent-encoding: a "
+        "'%%' must be followed by two hexadecimal digits."),
     "HIBCC-ILLEGAL-CHARACTER": N_(
         "The character '%(char)s' is not allowed in HIBC data (allowed: A-Z, 0-9, space and "
         "- . $ / + %%)."),
@@ -92,6 +98,10 @@ UDI_MESSAGES: dict[str, str] = {
     "ISBT-INVALID-DATE": N_(
         "ISBT 128 data structure %(number)s ('%(identifier)s') value '%(value)s' is not a "
         "valid %(format)s date."),
+    "ISBT-CHECK-CHARACTER": N_(
+        "ISBT 128 data structure %(number)s ('%(identifier)s'): the flag characters "
+        "'%(found)s' do not match the ISO 7064 mod 37-2 check of donation identification "
+        "number %(value)s, which needs '%(expected)s'."),
     "ISBT-INVALID-VALUE": N_(
         "ISBT 128 data structure %(number)s ('%(identifier)s') value '%(value)s' is not "
         "allowed."),
