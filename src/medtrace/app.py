@@ -16,6 +16,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from medtrace import __version__, registry
 from medtrace.platform import i18n
+from medtrace.platform.audit import chain as audit_chain
 from medtrace.platform.auth.errors import PasswordExpired, SessionExpired, Unauthenticated
 from medtrace.platform.auth.resolve import resolve_actor
 from medtrace.platform.db.session import Database
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     app.state.settings = settings
     app.state.secret_key = settings.resolved_secret_key()  # generated into var/ on first run
+    audit_chain.use_key(settings.resolved_audit_key())  # for a keyed audit chain
     app.state.db = db
     app.state.metrics = Metrics(db.pool_status)
     app.state.templates = make_templates(settings.timezone)

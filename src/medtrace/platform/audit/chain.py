@@ -13,6 +13,13 @@ that what is hashed is byte for byte what is read back. ``prev_hash`` is the pre
 same bytes as ``json.dumps`` (a test checks) at a fraction of the cost: verification has to
 walk millions of entries.
 
+**Keyed chain (optional).** ``medtrace audit key-chain`` appends one entry (action
+``audit.chain.keyed``); every entry after it is hashed with HMAC-SHA256 under the audit key
+(``MEDTRACE_AUDIT_KEY``), which is not in the database. Someone who can write the database but
+does not hold the key can then no longer recompute a consistent chain after an edit; the
+checkpoints still catch a truncation. The switch is part of the chain it changes, so the
+verifier reads the mode from the chain itself; it cannot be switched back.
+
 Appends are serialised: on PostgreSQL by a transaction-level advisory lock taken before the
 last hash is read, at the commit of the transaction that appends (``appending.py``); on SQLite
 writers already hold the database's write lock. ``prev_hash`` is unique in the table, so even a
@@ -23,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -80,9 +88,60 @@ def document(
     )
 
 
-def entry_hash(*fields: Any) -> str:
-    """SHA-256 hex of ``document(*fields)`` (same positional fields, in key order)."""
-    return hashlib.sha256(document(*fields).encode()).hexdigest()
+def entry_hash(*fields: Any, key: bytes | None = None) -> str:
+    """SHA-256 hex of ``document(*fields)`` (same positional fields, in key order), or its
+    HMAC-SHA256 under ``key`` (a keyed chain)."""
+    data = document(*fields).encode()
+    if key is not None:
+        return hmac.new(key, data, hashlib.sha256).hexdigest()
+    return hashlib.sha256(data).hexdigest()
+
+
+#: the entry that switches the chain to HMAC-SHA256 (every later entry is keyed)
+KEYED_ACTION = "audit.chain.keyed"
+KEYED_ENTITY = "audit_chain"
+_keyed_engines: set[str] = set()
+_configured_key: bytes | None = None
+
+
+class AuditKeyMissing(RuntimeError):
+    """The chain is keyed and this process has no audit key: appending would break it."""
+
+
+def use_key(key: str | None) -> None:
+    """The audit key of this process (the app and the worker set it from their settings)."""
+    global _configured_key
+    _configured_key = key.encode() if key else None
+
+
+def chain_key() -> bytes:
+    """The configured audit key, else the one the environment's settings resolve."""
+    if _configured_key is not None:
+        return _configured_key
+    from medtrace.settings import get_settings
+
+    key = get_settings().resolved_audit_key()
+    if not key:
+        raise AuditKeyMissing("the audit chain is keyed: set MEDTRACE_AUDIT_KEY")
+    return key.encode()
+
+
+def keyed_from(conn: Connection) -> int | None:
+    """The id of the entry that keyed the chain, or None (a plain SHA-256 chain)."""
+    return conn.exec_driver_sql(
+        "SELECT id FROM audit_entry WHERE entity_type = 'audit_chain' "
+        "AND action = 'audit.chain.keyed' ORDER BY id LIMIT 1").scalar()
+
+
+def is_keyed(conn: Connection) -> bool:
+    """Whether new entries are keyed (remembered per database once true: it never reverts)."""
+    name = conn.engine.url.render_as_string(hide_password=True)
+    if name in _keyed_engines:
+        return True
+    if keyed_from(conn) is not None:
+        _keyed_engines.add(name)
+        return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -136,6 +195,7 @@ def append_entries(conn: Connection, entries: Sequence[NewEntry], *, locked: boo
     if not locked:
         lock_chain(conn)
     prev = last_hash(conn)
+    key = chain_key() if is_keyed(conn) else None
     statement = _insert_statement(conn.dialect.name)
     for entry in entries:
         row = {
@@ -155,6 +215,7 @@ def append_entries(conn: Connection, entries: Sequence[NewEntry], *, locked: boo
             row["action"], row["actor_id"], row["actor_kind"], row["actor_name"],
             format_time(entry.at), changes_text, row["client_ip"], row["entity_id"],
             row["entity_ref"], row["entity_type"], prev, row["reason"], row["request_id"],
+            key=key,
         )  # fmt: skip
         conn.execute(
             statement,
@@ -162,3 +223,25 @@ def append_entries(conn: Connection, entries: Sequence[NewEntry], *, locked: boo
              "hash": digest},
         )  # fmt: skip
         prev = digest
+        if entry.action == KEYED_ACTION and entry.entity_type == KEYED_ENTITY and key is None:
+            key = chain_key()  # the entries after the switch are keyed
+
+
+class ChainAlreadyKeyed(RuntimeError):
+    """The chain was keyed before (it cannot be keyed twice nor switched back)."""
+
+
+def key_chain(conn: Connection, *, actor_name: str) -> int:
+    """Switch the chain to HMAC-SHA256 from the next entry: append the switch, in the
+    connection's transaction (commit it). Returns the switch entry's id."""
+    lock_chain(conn)
+    found = keyed_from(conn)
+    if found is not None:
+        raise ChainAlreadyKeyed(f"the chain is keyed since entry {found}")
+    chain_key()  # refuse before writing when no key is configured
+    append_entries(conn, [NewEntry(
+        action=KEYED_ACTION, entity_type=KEYED_ENTITY, entity_id="hash", entity_ref=None,
+        changes={"hash": {"old": "sha256", "new": "hmac-sha256"}}, actor_kind="system",
+        actor_id=None, actor_name=actor_name[: LENGTHS["actor_name"]],
+        at=dt.datetime.now(dt.UTC))], locked=True)
+    return int(conn.exec_driver_sql("SELECT max(id) FROM audit_entry").scalar_one())

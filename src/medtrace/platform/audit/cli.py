@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from medtrace.platform.audit import anchor
-from medtrace.platform.audit.chain import last_hash
+from medtrace.platform.audit.chain import last_hash, use_key
 from medtrace.platform.audit.verify import verify_chain
 from medtrace.platform.db.session import make_engine
 from medtrace.settings import get_settings
@@ -28,7 +28,8 @@ def verify(
     settings = get_settings()
     engine = make_engine(settings.database_url)
     try:
-        result = verify_chain(engine, workers=workers or None)
+        result = verify_chain(engine, workers=workers or None,
+                              key=settings.resolved_audit_key().encode())
         reading = anchor.latest_checkpoint(checkpoints or settings.resolved_checkpoint_dir(),
                                            settings.resolved_audit_key())
         against = None
@@ -51,6 +52,34 @@ def verify(
                 f"{reading.checkpoint.entry_id})" if reading.checkpoint else
                 ", no checkpoint to compare with (run `medtrace worker`)")
     typer.echo(f"OK {result.count} entries{anchored}")
+
+
+@app.command("key-chain")
+def key_chain_command(
+    yes: bool = typer.Option(False, "--yes", help="Confirm: this cannot be undone."),
+) -> None:
+    """Hash every entry from now on with HMAC-SHA256 under the audit key (MEDTRACE_AUDIT_KEY),
+    so that someone who can write the database but lacks the key cannot recompute the chain.
+    Keep the key outside the database and backed up: without it the chain cannot be verified."""
+    import getpass
+
+    from medtrace.platform.audit.chain import AuditKeyMissing, ChainAlreadyKeyed, key_chain
+
+    if not yes:
+        typer.echo("This keys the audit chain for good; run again with --yes to confirm.")
+        raise typer.Exit(2)
+    settings = get_settings()
+    use_key(settings.resolved_audit_key())
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.begin() as conn:
+            entry = key_chain(conn, actor_name=f"medtrace audit key-chain ({getpass.getuser()})")
+    except (ChainAlreadyKeyed, AuditKeyMissing) as exc:
+        typer.echo(str(exc))
+        raise typer.Exit(1) from exc
+    finally:
+        engine.dispose()
+    typer.echo(f"keyed: entries after {entry} are hashed with HMAC-SHA256 under the audit key")
 
 
 @app.command()

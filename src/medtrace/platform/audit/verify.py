@@ -20,6 +20,7 @@ Ranges are fixed when verification starts, so entries appended meanwhile are lef
 from __future__ import annotations
 
 import hashlib
+import hmac
 import multiprocessing
 import os
 import sys
@@ -32,7 +33,15 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, text
 
-from medtrace.platform.audit.chain import GENESIS, document
+from medtrace.platform.audit.chain import (
+    GENESIS,
+    KEYED_ACTION,
+    KEYED_ENTITY,
+    AuditKeyMissing,
+    chain_key,
+    document,
+    keyed_from,
+)
 
 #: with ``workers=None``, chains shorter than this are verified by one process
 PARALLEL_FROM = 100_000
@@ -70,13 +79,15 @@ class VerifyResult(NamedTuple):
 
 
 def verify_chain(
-    bind: Engine | Connection, *, workers: int | None = 1, batch_size: int = 10_000
+    bind: Engine | Connection, *, workers: int | None = 1, batch_size: int = 10_000,
+    key: bytes | None = None,
 ) -> VerifyResult:
     """Check the whole chain. ``workers``: processes for an Engine's database (``None``: one
     per CPU for chains of ``PARALLEL_FROM`` entries or more). A Connection is walked by this
-    process, inside the connection's transaction (so it sees that transaction's entries)."""
+    process, inside the connection's transaction (so it sees that transaction's entries).
+    ``key``: the audit key of a keyed chain (default: the process's, ``chain.chain_key``)."""
     if isinstance(bind, Connection):
-        return verify_range(bind, batch_size=batch_size)
+        return verify_range(bind, batch_size=batch_size, key=key)
     url = bind.url
     in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
     if workers != 1 and not in_memory:
@@ -86,9 +97,9 @@ def verify_chain(
             bounds = _split(conn, total, wanted)
         if bounds:
             return _verify_in_processes(url.render_as_string(hide_password=False), bounds,
-                                        batch_size)
+                                        batch_size, key)
     with bind.connect() as conn:
-        return verify_range(conn, batch_size=batch_size)
+        return verify_range(conn, batch_size=batch_size, key=key)
 
 
 def _split(conn: Connection, total: int, parts: int) -> list[tuple[int | None, int | None]]:
@@ -104,7 +115,7 @@ def _split(conn: Connection, total: int, parts: int) -> list[tuple[int | None, i
 
 
 def _verify_in_processes(url: str, bounds: Sequence[tuple[int | None, int | None]],
-                         batch_size: int) -> VerifyResult:
+                         batch_size: int, key: bytes | None) -> VerifyResult:
     # fork starts in milliseconds but is unsafe once threads run (web servers): spawn then
     single = threading.active_count() == 1
     method = "fork" if single and sys.platform.startswith("linux") else "spawn"
@@ -112,7 +123,7 @@ def _verify_in_processes(url: str, bounds: Sequence[tuple[int | None, int | None
     with ProcessPoolExecutor(max_workers=len(bounds), mp_context=context) as pool:
         results = list(pool.map(_verify_range_at, [url] * len(bounds),
                                 [lo for lo, _hi in bounds], [hi for _lo, hi in bounds],
-                                [batch_size] * len(bounds)))
+                                [batch_size] * len(bounds), [key] * len(bounds)))
     count = 0
     for result in results:
         if not result.ok:
@@ -121,27 +132,34 @@ def _verify_in_processes(url: str, bounds: Sequence[tuple[int | None, int | None
     return VerifyResult(True, count)
 
 
-def _verify_range_at(url: str, low: int | None, high: int | None, batch_size: int
-                     ) -> VerifyResult:
+def _verify_range_at(url: str, low: int | None, high: int | None, batch_size: int,
+                     key: bytes | None) -> VerifyResult:
     """In a worker process: a connection of its own (never one inherited from the parent)."""
     from medtrace.platform.db.session import make_engine
 
     engine = make_engine(url, pool_size=1)
     try:
         with engine.connect() as conn:
-            return verify_range(conn, low, high, batch_size=batch_size)
+            return verify_range(conn, low, high, batch_size=batch_size, key=key)
     finally:
         engine.dispose()
 
 
 def verify_range(conn: Connection, low: int | None = None, high: int | None = None, *,
-                 batch_size: int = 10_000) -> VerifyResult:
+                 batch_size: int = 10_000, key: bytes | None = None) -> VerifyResult:
     """Verify the entries with ``low <= id < high`` (bounds optional), linked to the one before."""
     dialect = conn.dialect.name
     if dialect not in _COLUMNS:
         raise NotImplementedError(f"no audit verification for {dialect}")
     if not conn.in_transaction():
         conn.begin()  # what autobegin would do: the raw cursor below runs in this transaction
+    switch = keyed_from(conn)
+    if switch is not None and key is None:
+        try:
+            key = chain_key()
+        except AuditKeyMissing:
+            return VerifyResult(False, 0, switch, "the chain is keyed: the audit key is needed")
+    mode = Mode(key, keyed=switch is not None and low is not None and switch < low)
     expected, previous_id = GENESIS, None
     if low is not None:
         before = conn.execute(
@@ -160,14 +178,14 @@ def verify_range(conn: Connection, low: int | None = None, high: int | None = No
         try:
             cursor.execute(sql, params)
             return walk_bytes(iter(lambda: cursor.fetchmany(batch_size), []), expected.encode(),
-                              previous_id)
+                              previous_id, mode)
         finally:
             cursor.close()
             driver.text_factory = text_factory
     cursor = driver.cursor(name=f"medtrace_audit_{uuid.uuid4().hex[:12]}")
     try:
         cursor.execute(sql, params)
-        return walk(iter(lambda: cursor.fetchmany(batch_size), []), expected, previous_id)
+        return walk(iter(lambda: cursor.fetchmany(batch_size), []), expected, previous_id, mode)
     finally:
         cursor.close()
 
@@ -183,11 +201,36 @@ def _broken_link(id_: int, previous_id: int | None, count: int) -> VerifyResult:
 _BAD_HASH = "hash does not match the entry's content"
 
 
+class Mode:
+    """How entries are hashed at this point of the walk: SHA-256, or HMAC-SHA256 under the audit
+    key once the walk has passed the entry that keyed the chain."""
+
+    def __init__(self, key: bytes | None = None, *, keyed: bool = False) -> None:
+        self.key = key
+        self.keyed = False
+        self.digest: Any = lambda data: hashlib.sha256(data).hexdigest()
+        if keyed:
+            self.switch()
+
+    def switch(self) -> None:
+        if self.key is None:
+            raise AuditKeyMissing("the chain is keyed: the audit key is needed")
+        base = hmac.new(self.key, digestmod=hashlib.sha256)
+
+        def digest(data: bytes) -> str:
+            mac = base.copy()
+            mac.update(data)
+            return mac.hexdigest()
+
+        self.keyed, self.digest = True, digest
+
+
 def walk(batches: Iterable[Sequence[Any]], expected: str = GENESIS,
-         previous_id: int | None = None) -> VerifyResult:
+         previous_id: int | None = None, mode: Mode | None = None) -> VerifyResult:
     """Check rows ``(id, <content in key order with at and changes as hashed text>, hash)``."""
     q = encode_basestring
-    sha = hashlib.sha256
+    mode = mode or Mode()
+    sha = mode.digest
     count = 0
     for batch in batches:
         for (
@@ -206,11 +249,14 @@ def walk(batches: Iterable[Sequence[Any]], expected: str = GENESIS,
                 f'"reason":{"null" if reason is None else q(reason)},'
                 f'"request_id":{"null" if request_id is None else q(request_id)}}}'
             )
-            if sha(text.encode()).hexdigest() != stored:
+            if sha(text.encode()) != stored:
                 return VerifyResult(False, count, id_, _BAD_HASH)
             expected = stored
             previous_id = id_
             count += 1
+            if action == KEYED_ACTION and entity_type == KEYED_ENTITY and not mode.keyed:
+                mode.switch()
+                sha = mode.digest
     return VerifyResult(True, count)
 
 
@@ -233,7 +279,7 @@ def _text_of(row: Sequence[Any]) -> bytes:
 
 
 def walk_bytes(batches: Iterable[Iterable[Sequence[Any]]], expected: bytes = GENESIS.encode(),
-               previous_id: int | None = None) -> VerifyResult:
+               previous_id: int | None = None, mode: Mode | None = None) -> VerifyResult:
     """``walk`` for SQLite rows read as bytes, ``at`` as stored.
 
     Fast path: the fields are dropped into the document unescaped. That is the canonical
@@ -242,9 +288,11 @@ def walk_bytes(batches: Iterable[Iterable[Sequence[Any]]], expected: bytes = GEN
     JSON already), control characters need no test (a canonical document never holds one raw,
     so such a row cannot match its hash). Any other row, or a mismatch, takes the exact path.
     """
-    sha = hashlib.sha256
+    mode = mode or Mode()
+    sha = mode.digest
     plain = _PLAIN
     count = 0
+    keyed_action, keyed_entity = KEYED_ACTION.encode(), KEYED_ENTITY.encode()
     for batch in batches:
         for row in batch:
             (
@@ -268,15 +316,18 @@ def walk_bytes(batches: Iterable[Iterable[Sequence[Any]]], expected: bytes = GEN
                             (client_ip is not None) + (entity_ref is not None)
                             + (reason is not None) + (request_id is not None))
                         and data.count(b"\\") == changes.count(b"\\")
-                        and sha(data).hexdigest().encode() == stored
+                        and sha(data).encode() == stored
                     )  # fmt: skip
                 else:
                     intact = False
-                if not intact and sha(_text_of(row)).hexdigest().encode() != stored:
+                if not intact and sha(_text_of(row)).encode() != stored:
                     return VerifyResult(False, count, id_, _BAD_HASH)
             except (TypeError, ValueError):  # a value of the wrong type: tampered with
                 return VerifyResult(False, count, id_, _BAD_HASH)
             expected = stored
             previous_id = id_
             count += 1
+            if action == keyed_action and entity_type == keyed_entity and not mode.keyed:
+                mode.switch()
+                sha = mode.digest
     return VerifyResult(True, count)
