@@ -106,6 +106,8 @@ def test_every_operation_declares_its_problem_answers(document):
             expected |= {"400", "409", "422"}
         if "requestBody" in operation:
             expected.add("413")
+        if ("401" in expected) != ("security" in operation):
+            wrong.append(f"{method.upper()} {path}: security does not match sign-in")
         if not expected <= set(responses):
             wrong.append(f"{method.upper()} {path}: missing {sorted(expected - set(responses))}")
         for status, response in responses.items():
@@ -114,3 +116,6 @@ def test_every_operation_declares_its_problem_answers(document):
     assert wrong == []
     token = document["paths"]["/api/v1/auth/token"]["post"]["responses"]
     assert {"401", "423", "429"} <= set(token)
+    assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    items = document["paths"]["/api/v1/items"]["get"]
+    assert items["x-permission"] == "catalog.item.view"

@@ -10,6 +10,8 @@
   route declares the rarer ones itself with ``responses=problems(423, 429)``; this module gives
   them the problem content. FastAPI's own 422 schema (``HTTPValidationError``), which is never
   what the API sends, is replaced.
+- **Security**: signed-in routes declare the bearer token (``bearerAuth``), so the docs page
+  can authorise; ``x-permission`` names the permission a route requires.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from medtrace.platform.auth.permissions import route_declaration
 from medtrace.platform.web.problems import PROBLEM_CONTENT_TYPE
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+BEARER = "bearerAuth"
 
 #: what each problem status means, as the document's response descriptions
 PROBLEM_DESCRIPTIONS: dict[int, str] = {
@@ -135,8 +138,13 @@ def _api_routes(app: FastAPI) -> Iterator[Any]:
 
 
 def describe_answers(app: FastAPI, document: dict[str, Any]) -> dict[str, Any]:
-    """Add the problem answers to every operation of ``document`` (built from ``app``)."""
-    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    """Complete ``document`` (built from ``app``): every operation's problem answers and
+    security, the success answers' content types, the ``Problem`` schema."""
+    components = document.setdefault("components", {})
+    components.setdefault("securitySchemes", {})[BEARER] = {
+        "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+        "description": "An access token from `POST /api/v1/auth/token`"}
+    schemas = components.setdefault("schemas", {})
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     problem_schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -159,6 +167,8 @@ def describe_answers(app: FastAPI, document: dict[str, Any]) -> dict[str, Any]:
                 responses[str(status)] = _problem_response(status, responses.get(str(status)))
             operation["responses"] = dict(sorted(responses.items()))
             declaration = route_declaration(route.dependant)
+            if declaration is None or declaration[0] != "public":
+                operation["security"] = [{BEARER: []}]
             if declaration and declaration[0] == "permission":
                 operation["x-permission"] = declaration[1]
     return document
