@@ -19,11 +19,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# swagger-ui-bundle (Swagger UI 4) gave way to swagger-ui-bundle-v2, which installs the same
+# package folder: an older environment drops both, then installs the new one afresh.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
+	@! $(BIN)/pip show --quiet swagger-ui-bundle 2>/dev/null \
+		|| $(BIN)/pip uninstall --quiet --yes swagger-ui-bundle swagger-ui-bundle-v2
 	$(BIN)/pip install --quiet -e .
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	@! $(BIN)/pip show --quiet swagger-ui-bundle 2>/dev/null \
+		|| $(BIN)/pip uninstall --quiet --yes swagger-ui-bundle swagger-ui-bundle-v2
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 

@@ -29,6 +29,7 @@ from medtrace.platform.policy import COMPANY_NAME_EN, COMPANY_NAME_ZH, get_setti
 from medtrace.platform.web import api_docs
 from medtrace.platform.web.limits import BodyLimitMiddleware
 from medtrace.platform.web.middleware import RequestContextMiddleware
+from medtrace.platform.web.openapi import install_openapi, operation_id
 from medtrace.platform.web.problems import install_problem_handlers
 from medtrace.platform.web.templating import STATIC_DIR, make_templates, render
 from medtrace.settings import Settings, get_settings
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,  # served from the app's own assets, see platform/web/api_docs.py
         redoc_url=None,
+        generate_unique_id_function=operation_id,  # camelCase names, see platform/web/openapi.py
     )
     app.state.settings = settings
     app.state.secret_key = settings.resolved_secret_key()  # generated into var/ on first run
@@ -108,6 +110,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     for router in registry.routers():  # every part's API, then every part's pages
         app.include_router(router)
+    install_openapi(app)  # every operation's problem answers
     app.mount(api_docs.ASSETS_PATH, StaticFiles(directory=api_docs.ASSETS_DIR), name="api-docs")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

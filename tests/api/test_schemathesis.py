@@ -14,6 +14,12 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from medtrace.app import create_app
 from medtrace.platform.auth.demo import DEMO_PASSWORD
@@ -24,6 +30,8 @@ from medtrace.registry import load_demo
 from medtrace.settings import Settings
 
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "25"))
+#: every answer is one the document declares: its status, its content type, its schema
+CONFORMANCE = [status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
 @pytest.fixture(scope="module")
@@ -65,10 +73,12 @@ def test_out_of_range_numbers_are_422_problems(demo_app, admin_headers, path):
 
 
 def test_no_operation_answers_5xx(demo_app, admin_headers):
-    """Runs last in this file: its examples change the demo data (even the roles)."""
+    """Runs last in this file: its examples change the demo data (even the roles). Every answer
+    also conforms to the document: a declared status, content type and schema."""
     headers = admin_headers
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", demo_app)
     failures: dict[str, str] = {}
+    nonconforming: dict[str, str] = {}
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 50
 
@@ -84,10 +94,16 @@ def test_no_operation_answers_5xx(demo_app, admin_headers):
             if response.status_code >= 500:
                 failures.setdefault(name, f"{response.status_code} {case.path_parameters} "
                                           f"{case.query} {str(case.body)[:200]}")
+                return
+            try:
+                case.validate_response(response, checks=CONFORMANCE)
+            except FailureGroup as failure:  # names each broken check
+                nonconforming.setdefault(name, f"{response.status_code}: {str(failure)[:400]}")
 
         return explore
 
     for operation in operations:
         explorer(operation)()
     assert failures == {}
+    assert nonconforming == {}
 

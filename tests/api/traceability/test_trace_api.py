@@ -13,6 +13,7 @@ from medtrace.modules.traceability.permissions import (
     TRACE_RECORD,
     TRACE_VIEW,
 )
+from medtrace.modules.traceability.schemas import TraceBackward, TraceForward, TraceTimeline
 from medtrace.platform.db.uow import UnitOfWork
 from tests.factories.auth import PASSWORD, api_token, make_user
 from tests.factories.trace import gtin, make_item, make_partner, sscc
@@ -70,6 +71,7 @@ def test_release_needs_qa_and_a_signature_and_status_moves_follow_the_rules(clie
     assert [e["step"] for e in timeline["events"]] == ["released", "held", "released",
                                                        "recalled"]
     assert timeline["events"][0]["details"]["reason"] == "IQC ok"
+    TraceTimeline.model_validate(timeline)  # the answer is what the OpenAPI document says
 
 
 def test_a_status_change_without_a_reason_is_refused(client, setup):
@@ -115,6 +117,9 @@ def test_traces_accept_scans_numbers_and_sscc_and_explain_errors(client, setup):
     by_sscc = client.get("/api/v1/trace/backward", headers=clerk,
                          params={"code": f"(00){sscc(5)}"}).json()
     assert by_sscc["root"]["sscc"] == sscc(5) and by_sscc["units"][0]["serial"] == "SN-77"
+    for answer in (back, by_sscc):  # the answers are what the OpenAPI document says
+        TraceBackward.model_validate(answer)
+    TraceForward.model_validate(fwd)
 
     missing = client.get("/api/v1/trace/forward", headers=clerk, params={"code": "NOPE-1"})
     assert missing.status_code == 404 and missing.json()["code"] == "MT-TRACE-NOT-FOUND"

@@ -84,7 +84,7 @@ def update_item(
         return _read(uow, service.update_item(uow, item_id, body))
 
 
-@router.post("/items/{item_id}/status", response_model=ItemRead,
+@router.post("/items/{item_id}/status", operation_id="changeItemStatus", response_model=ItemRead,
              summary="Activate or retire an item (a reason is needed once it is active)")
 def change_status(
     request: Request, item_id: PathId, body: StatusChange, _: Actor = require(ITEM_STATUS)
@@ -99,8 +99,11 @@ def parse_udi(request: Request, body: ScanIn, _: Actor = require(ITEM_VIEW)) -> 
         return service.resolve_udi(uow, body.code, request.state.locale)
 
 
-@router.get("/items/{item_id}/label", summary="GS1 DataMatrix label of a unit (PNG or SVG)",
-            response_class=Response)
+@router.get("/items/{item_id}/label", operation_id="getItemLabel",
+            summary="GS1 DataMatrix label of a unit (PNG or SVG)", response_class=Response,
+            responses={200: {"content": {
+                "image/png": {"schema": {"type": "string", "format": "binary"}},
+                "image/svg+xml": {"schema": {"type": "string"}}}}})
 def label(
     request: Request, item_id: PathId, lot: str | None = None, serial: str | None = None,
     expiry: str | None = Query(None, description="YYYY-MM-DD or YYMMDD"),

@@ -75,7 +75,8 @@ def post_move(request: Request, body: MoveCreate, actor: Actor = require(STOCK_M
                 "thing_key": move.thing_key}
 
 
-@router.post("/moves/{move_id}/reverse", status_code=201, summary="Reverse a move")
+@router.post("/moves/{move_id}/reverse", operation_id="reverseMove",
+             status_code=201, summary="Reverse a move")
 def reverse(request: Request, move_id: PathId, body: MoveReverse,
             actor: Actor = require(STOCK_ADJUST)) -> dict[str, Any]:
     with new_uow(request, write=True, reason=body.reason) as uow:
@@ -83,7 +84,8 @@ def reverse(request: Request, move_id: PathId, body: MoveReverse,
         return {"id": move.id, "reverses_id": move.reverses_id}
 
 
-@router.get("/fefo", summary="Where to pick first (first expired, first out)")
+@router.get("/fefo", operation_id="suggestFefo",
+            summary="Where to pick first (first expired, first out)")
 def fefo(request: Request, item_id: Annotated[int, Query(ge=1, le=MAX_ID)],
          quantity: Annotated[Decimal, Query(gt=0, lt=MAX_QUANTITY)], location: str | None = None,
          min_remaining_days: int | None = Query(None, ge=0, le=36500),
@@ -94,7 +96,8 @@ def fefo(request: Request, item_id: Annotated[int, Query(ge=1, le=MAX_ID)],
                             min_remaining_days=min_remaining_days)
 
 
-@router.get("/reconcile", summary="Balances recomputed from the ledger: every difference")
+@router.get("/reconcile", operation_id="reconcileStock",
+            summary="Balances recomputed from the ledger: every difference")
 def reconcile(request: Request, _: Actor = require(STOCK_VIEW)) -> dict[str, Any]:
     with new_uow(request, write=False) as uow:
         differences = queries.reconcile(uow)

@@ -99,7 +99,8 @@ def update_partner(request: Request, partner_id: PathId, body: PartnerWrite,
         return _read(uow, service.update_partner(uow, partner_id, body))
 
 
-@router.post("/partners/{partner_id}/documents", response_model=DocumentRead, status_code=201,
+@router.post("/partners/{partner_id}/documents", operation_id="addPartnerDocument",
+             response_model=DocumentRead, status_code=201,
              summary="Add a qualification document (multipart: `data` JSON and optional `file`)")
 async def add_document(
     request: Request, partner_id: PathId, data: str = Form(..., description="DocumentWrite JSON"),
@@ -123,7 +124,8 @@ async def add_document(
     return await run_in_threadpool(work)
 
 
-@router.get("/partners/{partner_id}/may-trade", response_model=TradeDecisionRead,
+@router.get("/partners/{partner_id}/may-trade", operation_id="checkMayTrade",
+            response_model=TradeDecisionRead,
             summary="May we buy this item from / sell it to the partner? With the reasons")
 def may_trade(request: Request, partner_id: PathId,
               item_id: Annotated[int, Query(ge=1, le=MAX_ID)],
@@ -136,7 +138,8 @@ def may_trade(request: Request, partner_id: PathId,
                                  reasons=[TradeReason(**m) for m in decision.messages()])
 
 
-@router.get("/partner-documents/expiring", response_model=ExpiringPage,
+@router.get("/partner-documents/expiring", operation_id="listExpiringPartnerDocuments",
+            response_model=ExpiringPage,
             summary="Documents expiring within N days (or expired), paginated")
 def expiring(request: Request, days: int = Query(30, ge=0, le=3650),
              limit: int = Query(50, ge=1, le=500), offset: Offset = 0,
@@ -151,7 +154,7 @@ def expiring(request: Request, days: int = Query(30, ge=0, le=3650),
             total=total, limit=limit, offset=offset)
 
 
-@router.get("/first-approvals", response_model=ApprovalPage,
+@router.get("/first-approvals", operation_id="listFirstApprovals", response_model=ApprovalPage,
             summary="First-operation approvals (首营审核), filters, paginated")
 def list_approvals(
     request: Request,
@@ -168,7 +171,8 @@ def list_approvals(
                             limit=limit, offset=offset)
 
 
-@router.post("/first-approvals", response_model=ApprovalRead, status_code=201,
+@router.post("/first-approvals", operation_id="requestFirstApproval",
+             response_model=ApprovalRead, status_code=201,
              summary="Request a first-operation approval")
 def request_approval(request: Request, body: ApprovalRequest,
                      actor: Actor = require(APPROVAL_REQUEST)) -> ApprovalRead:
@@ -177,7 +181,8 @@ def request_approval(request: Request, body: ApprovalRequest,
             uow, actor=actor, **body.model_dump()))
 
 
-@router.post("/first-approvals/{approval_id}/approve", response_model=ApprovalRead,
+@router.post("/first-approvals/{approval_id}/approve", operation_id="approveFirstApproval",
+             response_model=ApprovalRead,
              summary="Approve, with QA's electronic signature")
 def approve(request: Request, approval_id: PathId, body: ApprovalDecision,
             actor: Actor = require(APPROVAL_DECIDE)) -> ApprovalRead:
@@ -187,7 +192,8 @@ def approve(request: Request, approval_id: PathId, body: ApprovalDecision,
             comment=body.comment))
 
 
-@router.post("/first-approvals/{approval_id}/reject", response_model=ApprovalRead,
+@router.post("/first-approvals/{approval_id}/reject", operation_id="rejectFirstApproval",
+             response_model=ApprovalRead,
              summary="Reject, with QA's electronic signature")
 def reject(request: Request, approval_id: PathId, body: ApprovalDecision,
            actor: Actor = require(APPROVAL_DECIDE)) -> ApprovalRead:

@@ -18,12 +18,16 @@ from medtrace.modules.traceability.schemas import (
     LotCreate,
     ReverseIn,
     StatusIn,
+    TraceBackward,
+    TraceForward,
+    TraceTimeline,
     UnitCreate,
 )
 from medtrace.modules.traceability.stats.api import count_trace
 from medtrace.platform.actor import Actor
 from medtrace.platform.auth.permissions import require, require_signed_in
 from medtrace.platform.web.deps import new_uow
+from medtrace.platform.web.openapi import problems
 from medtrace.platform.web.params import Offset, PathId
 
 router = APIRouter(prefix="/api/v1", tags=["traceability"])
@@ -34,13 +38,20 @@ ITEM = Query(None, max_length=60, description="Item code or GTIN, when a number 
                                                 "several items")
 
 
+#: a number that several items use, without ``item``: MT-TRACE-AMBIGUOUS
+AMBIGUOUS = problems(409)
+
+
 def _json(answer: dict[str, Any]) -> Response:
     """Trace answers are plain JSON values already: serialise them in one call (orjson) rather
     than walking them with FastAPI's generic encoder, which dominates big answers."""
     return Response(orjson.dumps(answer), media_type="application/json")
 
 
-@router.get("/trace/backward", summary="Backward trace: what a lot or unit was made of")
+# The trace routes answer their JSON as it is (a Response): ``response_model`` documents the
+# shape in the OpenAPI document and filters nothing (the models allow extra members anyway).
+@router.get("/trace/backward", response_model=TraceBackward, responses=AMBIGUOUS,
+            summary="Backward trace: what a lot or unit was made of")
 def trace_backward(request: Request, code: str = CODE, item: str | None = ITEM,
                    _: Actor = require(TRACE_VIEW)) -> Response:
     started = time.perf_counter()
@@ -50,7 +61,8 @@ def trace_backward(request: Request, code: str = CODE, item: str | None = ITEM,
     return _json(answer)
 
 
-@router.get("/trace/forward", summary="Forward trace (recall scope), paginated over units")
+@router.get("/trace/forward", response_model=TraceForward, responses=AMBIGUOUS,
+            summary="Forward trace (recall scope), paginated over units")
 def trace_forward(request: Request, code: str = CODE, item: str | None = ITEM,
                   limit: int = Query(1000, ge=1, le=100000),
                   offset: Offset = 0,
@@ -72,7 +84,8 @@ def trace_forward(request: Request, code: str = CODE, item: str | None = ITEM,
     return _json(answer)
 
 
-@router.get("/trace/timeline", summary="Every event in the life of a lot, unit or container")
+@router.get("/trace/timeline", response_model=TraceTimeline, responses=AMBIGUOUS,
+            summary="Every event in the life of a lot, unit or container")
 def trace_timeline(request: Request, code: str = CODE, item: str | None = ITEM,
                    _: Actor = require(TRACE_VIEW)) -> Response:
     started = time.perf_counter()
@@ -107,14 +120,15 @@ def create_container(request: Request, body: ContainerCreate,
         return _described(uow, service.create_container(uow, **body.model_dump()))
 
 
-@router.get("/trace/objects/{object_id}", summary="One lot, unit or container")
+@router.get("/trace/objects/{object_id}", operation_id="getTraceObject",
+            summary="One lot, unit or container")
 def get_object(request: Request, object_id: PathId,
                _: Actor = require(TRACE_VIEW)) -> dict[str, Any]:
     with new_uow(request, write=False) as uow:
         return _described(uow, service.get_object_or_raise(uow, object_id))
 
 
-@router.post("/trace/objects/{object_id}/status",
+@router.post("/trace/objects/{object_id}/status", operation_id="changeTraceObjectStatus",
              summary="Change the quality status (release and reject are signed by QA)")
 def change_status(request: Request, object_id: PathId, body: StatusIn,
                   actor: Actor = require_signed_in()) -> dict[str, Any]:

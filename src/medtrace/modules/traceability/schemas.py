@@ -1,14 +1,14 @@
 """Traceability input schemas: one per write action (lots, units, containers, status changes,
 genealogy links and their reversal). The API validates against them; the service checks the
-rest."""
+rest. Then the shapes of the trace answers, for the OpenAPI document."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from medtrace.modules.traceability.rules import LotStatus
 
@@ -61,3 +61,173 @@ class LinkIn(BaseModel):
 
 class ReverseIn(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
+
+
+# --- trace answers (read shapes) ----------------------------------------------------------------
+# The published JSON of the traces (docs/traceability.md): fields are only ever added, so every
+# shape allows members it does not name, and the API serialises the answer as it is (these models
+# describe it in the OpenAPI document and never filter it). Quantities are decimals as text.
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+Quantity = Annotated[str, Field(description="A decimal number as text, e.g. `12.5`")]
+
+
+class TraceRoot(_Answer):
+    """The traced thing: a lot, a serial unit or a container (the fields of its kind)."""
+
+    kind: Literal["lot", "unit", "container"]
+    id: int
+    item: str | None = Field(None, description="Item code (none for a container)")
+    lot: str | None = Field(None, description="Lot number (a lot; a unit's lot)")
+    serial: str | None = None
+    sscc: str | None = None
+    status: str | None = Field(None, description="A lot's quality status; a unit's or a "
+                                                 "container's whereabouts")
+    state: str | None = Field(None, description="A lot's whereabouts")
+    quality_status: str | None = None
+    expiry: dt.date | None = None
+    manufacture_date: dt.date | None = None
+    supplier: str | None = None
+    supplier_lot: str | None = None
+    quantity: Quantity | None = None
+    uom: str | None = None
+    origin: str | None = None
+    type: str | None = Field(None, description="Container type")
+    customer: str | None = None
+    holder: str | None = None
+    location: str | None = None
+    since: dt.datetime | None = None
+
+
+class TraceReceipt(_Answer):
+    doc: str | None = None
+    at: dt.datetime | None = None
+    supplier: str | None = None
+    quantity: Quantity | None = None
+    uom: str | None = None
+    documents: list[dict[str, Any]] = []
+    inspection: Any = None
+
+
+class BackwardLot(_Answer):
+    item: str | None
+    lot: str
+    id: int
+    status: str
+    origin: str | None = None
+    supplier: str | None = None
+    supplier_lot: str | None = None
+    expiry: dt.date | None = None
+    receipt: TraceReceipt | None = None
+
+
+class BackwardUnit(_Answer):
+    item: str | None
+    serial: str
+    id: int
+    lot: str | None = None
+    quality_status: str
+
+
+class TraceContainer(_Answer):
+    sscc: str
+    id: int
+    type: str | None = None
+    status: str | None = Field(None, description="Whereabouts (forward trace)")
+    customer: str | None = Field(None, description="Forward trace")
+
+
+class TraceBackward(_Answer):
+    """``GET /api/v1/trace/backward``: every ancestor, the root excluded."""
+
+    root: TraceRoot
+    lots: list[BackwardLot]
+    units: list[BackwardUnit]
+    containers: list[TraceContainer]
+    suppliers: list[str] = Field(description="Partner codes of the received lots' suppliers")
+
+
+class ForwardLot(_Answer):
+    item: str | None
+    lot: str
+    id: int
+    status: str
+    state: str | None = None
+    expiry: dt.date | None = None
+
+
+class ForwardUnit(_Answer):
+    item: str
+    serial: str
+    lot: str | None = None
+    status: str = Field(description="Whereabouts: in_stock, shipped, installed, returned, "
+                                    "scrapped (consumed, in_production when built in)")
+    quality_status: str
+    customer: str | None = None
+    holder: str | None = None
+    location: str | None = None
+    id: int
+
+
+class ForwardTotals(_Answer):
+    """Computed on the whole answer, whatever the page."""
+
+    units: int
+    by_customer: dict[str, int]
+    by_status: dict[str, int]
+    lots: int
+    subassemblies: int
+    containers: int
+
+
+class TracePage(_Answer):
+    offset: int
+    limit: int
+    next_offset: int | None
+
+
+class TraceForward(_Answer):
+    """``GET /api/v1/trace/forward``: the recall scope, its lists paged."""
+
+    root: TraceRoot
+    lots: list[ForwardLot]
+    units: list[ForwardUnit] = Field(description="Finished units")
+    subassemblies: list[ForwardUnit]
+    containers: list[TraceContainer]
+    totals: ForwardTotals
+    page: TracePage
+
+
+class TimelineEvent(_Answer):
+    time: dt.datetime = Field(description="In the event's own zone")
+    utc: dt.datetime
+    step: str
+    type: str
+    action: str | None = None
+    biz_step: str | None = None
+    disposition: str | None = None
+    doc: str | None = None
+    read_point: str | None = None
+    biz_location: str | None = None
+    role: str | None = None
+    quantity: Quantity | None = None
+    uom: str | None = None
+    via: str | None = Field(None, description="The SSCC, when the event happened to a "
+                                              "container holding the thing")
+    documents: list[dict[str, Any]] = []
+    sources: list[dict[str, Any]] = []
+    destinations: list[dict[str, Any]] = []
+    details: dict[str, Any] = {}
+    actor: str | None = None
+    origin: str | None = None
+    event_id: str | None = None
+
+
+class TraceTimeline(_Answer):
+    """``GET /api/v1/trace/timeline``: every event in the life of the thing, in time order."""
+
+    root: TraceRoot
+    events: list[TimelineEvent]

@@ -66,7 +66,8 @@ def _filters(entity: str | None, entity_id: str | None, user: str | None,
             "actor_name": user or None, "since": aware(since), "until": aware(until)}
 
 
-@api.get("/audit", response_model=AuditPage, summary="Search the audit trail (newest first)")
+@api.get("/audit", operation_id="searchAudit",
+         response_model=AuditPage, summary="Search the audit trail (newest first)")
 def search(
     request: Request,
     entity: str | None = Query(None, description="Entity type (table), e.g. auth_user"),
@@ -95,7 +96,9 @@ def _csv_response(request: Request, filters: dict[str, Any]) -> StreamingRespons
         "Content-Disposition": f'attachment; filename="audit-{stamp}.csv"'})
 
 
-@api.get("/audit.csv", summary="Export the audit trail as CSV (same filters)")
+@api.get("/audit.csv", operation_id="exportAuditCsv",
+         summary="Export the audit trail as CSV (same filters)", response_class=StreamingResponse,
+         responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
 def export(
     request: Request,
     entity: str | None = None, id: str | None = None, user: str | None = None,

@@ -28,6 +28,7 @@ from medtrace.platform.auth.schemas import (
 )
 from medtrace.platform.i18n import translate
 from medtrace.platform.web.deps import client_ip, new_uow
+from medtrace.platform.web.openapi import problems
 from medtrace.platform.web.params import PathId
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
@@ -49,7 +50,9 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
 
 @router.post(
     "/auth/token",
+    operation_id="issueToken",
     response_model=TokenResponse,
+    responses=problems(401, 423, 429),
     summary="OAuth2 token endpoint (password, client_credentials, refresh_token grants)",
     dependencies=[perms.public()],
 )
@@ -114,7 +117,8 @@ def token(
     return JSONResponse(body.model_dump(exclude_none=True), headers=NO_STORE)
 
 
-@router.get("/auth/me", response_model=Me, summary="Who am I (the calling credential)")
+@router.get("/auth/me", operation_id="getMe",
+            response_model=Me, summary="Who am I (the calling credential)")
 def me(actor: Actor = perms.require_signed_in()) -> Me:
     return Me(kind=actor.kind, id=actor.id, name=actor.name, printed_name=actor.printed_name,
               permissions=sorted(actor.permissions), all_permissions=actor.grants_all)

@@ -65,7 +65,7 @@ class FieldPage(BaseModel):
     offset: int
 
 
-@router.get("/custom-fields", response_model=FieldPage,
+@router.get("/custom-fields", operation_id="listCustomFields", response_model=FieldPage,
             summary="Custom fields (filters, paginated)")
 def list_fields(
     request: Request,
@@ -84,12 +84,13 @@ def list_fields(
                          limit=limit, offset=offset)
 
 
-@router.get("/custom-field-entities", summary="Entities that accept custom fields")
+@router.get("/custom-field-entities", operation_id="listCustomFieldEntities",
+            summary="Entities that accept custom fields")
 def list_entities(_: Actor = require(ADMIN_CUSTOM_FIELDS)) -> dict[str, str]:
     return service.entities()
 
 
-@router.post("/custom-fields", response_model=FieldRead,
+@router.post("/custom-fields", operation_id="saveCustomField", response_model=FieldRead,
              summary="Define a custom field or change its definition (by entity and name)")
 def save_field(request: Request, body: FieldWrite,
                _: Actor = require(ADMIN_CUSTOM_FIELDS)) -> FieldRead:
@@ -99,14 +100,15 @@ def save_field(request: Request, body: FieldWrite,
         return FieldRead.model_validate(service.save_field(uow, **data))
 
 
-@router.get("/custom-fields/{field_id}", response_model=FieldRead, summary="One custom field")
+@router.get("/custom-fields/{field_id}", operation_id="getCustomField",
+            response_model=FieldRead, summary="One custom field")
 def get_field(request: Request, field_id: PathId,
               _: Actor = require(ADMIN_CUSTOM_FIELDS)) -> FieldRead:
     with new_uow(request, write=False) as uow:
         return FieldRead.model_validate(service.get_field_or_raise(uow, field_id))
 
 
-@router.put("/custom-fields/{field_id}", response_model=FieldRead,
+@router.put("/custom-fields/{field_id}", operation_id="changeCustomField", response_model=FieldRead,
             summary="Change a custom field's definition")
 def change_field(request: Request, field_id: PathId, body: FieldChange,
                  _: Actor = require(ADMIN_CUSTOM_FIELDS)) -> FieldRead:

@@ -38,7 +38,8 @@ class SignatureRead(BaseModel):
     manifestation: str
 
 
-@router.get("/meanings", response_model=list[MeaningRead], summary="Signature meanings")
+@router.get("/meanings", operation_id="listSignatureMeanings",
+            response_model=list[MeaningRead], summary="Signature meanings")
 def meanings(request: Request, _: Actor = require(AUDIT_VIEW)) -> list[MeaningRead]:
     with new_uow(request, write=False) as uow:
         return [MeaningRead(code=m.code, label_zh=m.label_zh, label_en=m.label_en,
@@ -46,7 +47,7 @@ def meanings(request: Request, _: Actor = require(AUDIT_VIEW)) -> list[MeaningRe
                 for m in service.list_meanings(uow, active_only=False)]
 
 
-@router.post("/meanings", response_model=MeaningRead,
+@router.post("/meanings", operation_id="saveSignatureMeaning", response_model=MeaningRead,
              summary="Add or change a signature meaning (deactivate instead of deleting)")
 def save_meaning(request: Request, body: MeaningWrite,
                  _: Actor = require(ADMIN_ROLES)) -> MeaningRead:
@@ -56,7 +57,7 @@ def save_meaning(request: Request, body: MeaningWrite,
                            label_en=meaning.label_en, active=meaning.active)
 
 
-@router.get("/signatures", response_model=list[SignatureRead],
+@router.get("/signatures", operation_id="listSignatures", response_model=list[SignatureRead],
             summary="Signatures of one record, with their validity")
 def signatures(
     request: Request,

@@ -80,7 +80,8 @@ class PreviewOut(BaseModel):
     exhausted: bool = Field(description="fewer numbers than asked are left in the period")
 
 
-@router.get("/rules", response_model=RulePage, summary="Numbering rules (filters, paginated)")
+@router.get("/rules", operation_id="listNumberingRules",
+            response_model=RulePage, summary="Numbering rules (filters, paginated)")
 def list_rules(
     request: Request,
     kind: str | None = Query(None, description="e.g. traceability.lot: its default rule and "
@@ -98,7 +99,7 @@ def list_rules(
                         offset=offset)
 
 
-@router.post("/rules", response_model=RuleRead,
+@router.post("/rules", operation_id="saveNumberingRule", response_model=RuleRead,
              summary="Define a numbering rule or change it (by scope)")
 def save_rule(request: Request, body: RuleWrite,
               _: Actor = require(ADMIN_NUMBERING)) -> RuleRead:
@@ -106,18 +107,20 @@ def save_rule(request: Request, body: RuleWrite,
         return RuleRead.of(service.save_rule(uow, **body.model_dump()))
 
 
-@router.get("/rules/{rule_id}", response_model=RuleRead, summary="One numbering rule")
+@router.get("/rules/{rule_id}", operation_id="getNumberingRule",
+            response_model=RuleRead, summary="One numbering rule")
 def get_rule(request: Request, rule_id: PathId, _: Actor = require(ADMIN_NUMBERING)) -> RuleRead:
     with new_uow(request, write=False) as uow:
         return RuleRead.of(service.get_rule_or_raise(uow, rule_id))
 
 
-@router.get("/kinds", summary="The kinds of numbers that rules may be defined for")
+@router.get("/kinds", operation_id="listNumberingKinds",
+            summary="The kinds of numbers that rules may be defined for")
 def list_kinds(_: Actor = require(ADMIN_NUMBERING)) -> dict[str, str]:
     return service.kinds()
 
 
-@router.post("/preview", response_model=PreviewOut,
+@router.post("/preview", operation_id="previewNumber", response_model=PreviewOut,
              summary="The next numbers of a rule or a draft pattern, without issuing them")
 def preview(request: Request, body: PreviewIn,
             _: Actor = require(ADMIN_NUMBERING)) -> PreviewOut:

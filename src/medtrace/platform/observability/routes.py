@@ -15,6 +15,7 @@ from medtrace.platform.auth.permissions import public
 from medtrace.platform.errors import NotReady
 from medtrace.platform.observability.health import check_readiness
 from medtrace.platform.observability.metrics import CONTENT_TYPE
+from medtrace.platform.web.openapi import json_answer, problems
 
 router = APIRouter(tags=["operations"])
 
@@ -41,7 +42,8 @@ def _may_scrape(request: Request) -> bool:
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-@router.get("/healthz", summary="The process is alive", dependencies=[public()])
+@router.get("/healthz", summary="The process is alive", dependencies=[public()],
+            responses=json_answer(200, {"status": {"const": "ok"}, "version": {"type": "string"}}))
 def healthz() -> JSONResponse:
     return JSONResponse({"status": "ok", "version": __version__}, headers=NO_STORE)
 
@@ -50,7 +52,11 @@ def healthz() -> JSONResponse:
     "/readyz",
     dependencies=[public()],
     summary="The database answers and its schema is at the latest migration",
-    responses={503: {"description": "Not ready (problem+json with the reason)"}},
+    responses={503: {"description": "Not ready (problem+json with the reason)"}} | json_answer(
+        200, {"status": {"const": "ready"}, "database": {"type": "string"},
+              "dialect": {"type": "string"}, "schema": {"type": "string"},
+              "revision": {"type": "array", "items": {"type": "string"}},
+              "version": {"type": "string"}}),
 )
 def readyz(request: Request) -> JSONResponse:
     result = check_readiness(request.app.state.db)
@@ -70,7 +76,9 @@ def readyz(request: Request) -> JSONResponse:
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response,
-            dependencies=[public()])
+            dependencies=[public()], responses=problems(403) | {
+                200: {"content": {"text/plain": {"schema": {"type": "string"}}},
+                      "description": "The Prometheus text exposition format"}})
 def metrics(request: Request) -> Response:
     """Allowed to the addresses of ``MEDTRACE_METRICS_ALLOW`` (loopback by default) and to a
     scraper that sends ``Authorization: Bearer <MEDTRACE_METRICS_TOKEN>``."""

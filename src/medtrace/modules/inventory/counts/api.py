@@ -33,7 +33,8 @@ router = APIRouter(prefix="/api/v1/inventory", tags=["inventory counts and alert
 
 
 # --- count sheets -------------------------------------------------------------------------------
-@router.post("/counts", status_code=201, summary="Create a count sheet (expected snapshotted)")
+@router.post("/counts", operation_id="createCountSheet",
+             status_code=201, summary="Create a count sheet (expected snapshotted)")
 def create_sheet(request: Request, body: SheetWrite, _: Actor = require(COUNT_MANAGE)
                  ) -> dict[str, Any]:
     with new_uow(request) as uow:
@@ -42,7 +43,7 @@ def create_sheet(request: Request, body: SheetWrite, _: Actor = require(COUNT_MA
         return counts.blind_view(uow, sheet)
 
 
-@router.get("/counts", summary="Count sheets (newest first)")
+@router.get("/counts", operation_id="listCountSheets", summary="Count sheets (newest first)")
 def list_sheets(request: Request, status: CountStatus | None = None, location: str | None = None,
                 limit: int = Query(50, ge=1, le=500), offset: Offset = 0,
                 actor: Actor = require_signed_in()) -> dict[str, Any]:
@@ -54,7 +55,8 @@ def list_sheets(request: Request, status: CountStatus | None = None, location: s
         return {"items": rows, "total": total, "limit": limit, "offset": offset}
 
 
-@router.get("/counts/{sheet_id}", summary="A count sheet as counters see it (blind)")
+@router.get("/counts/{sheet_id}", operation_id="getCountSheet",
+            summary="A count sheet as counters see it (blind)")
 def get_sheet(request: Request, sheet_id: PathId, actor: Actor = require_signed_in()
               ) -> dict[str, Any]:
     counts.ensure_may_view(actor)
@@ -62,13 +64,15 @@ def get_sheet(request: Request, sheet_id: PathId, actor: Actor = require_signed_
         return counts.blind_view(uow, counts.get_count_sheet_or_raise(uow, sheet_id))
 
 
-@router.post("/counts/{sheet_id}/start", summary="Open the sheet for counting")
+@router.post("/counts/{sheet_id}/start", operation_id="startCount",
+             summary="Open the sheet for counting")
 def start(request: Request, sheet_id: PathId, _: Actor = require(COUNT_MANAGE)) -> dict[str, Any]:
     with new_uow(request) as uow:
         return counts.blind_view(uow, counts.start_counting(uow, sheet_id))
 
 
-@router.post("/counts/{sheet_id}/entries", summary="Enter counted quantities (also found stock)")
+@router.post("/counts/{sheet_id}/entries", operation_id="enterCounts",
+             summary="Enter counted quantities (also found stock)")
 def enter(request: Request, sheet_id: PathId, body: EntriesWrite,
           _: Actor = require(COUNT_PERFORM)) -> dict[str, Any]:
     entries = [counts.CountEntry(**entry.model_dump()) for entry in body.entries]
@@ -76,7 +80,8 @@ def enter(request: Request, sheet_id: PathId, body: EntriesWrite,
         return counts.blind_view(uow, counts.enter_counts(uow, sheet_id, entries))
 
 
-@router.post("/counts/{sheet_id}/submit", summary="Close counting; variances are computed")
+@router.post("/counts/{sheet_id}/submit", operation_id="submitCount",
+             summary="Close counting; variances are computed")
 def submit(request: Request, sheet_id: PathId, _: Actor = require(COUNT_PERFORM)
            ) -> dict[str, Any]:
     with new_uow(request) as uow:
@@ -84,14 +89,14 @@ def submit(request: Request, sheet_id: PathId, _: Actor = require(COUNT_PERFORM)
         return {"id": sheet.id, "number": sheet.number, "status": sheet.status}
 
 
-@router.get("/counts/{sheet_id}/review",
+@router.get("/counts/{sheet_id}/review", operation_id="reviewCount",
             summary="Expected, book and counted quantities and variances (once submitted)")
 def review(request: Request, sheet_id: PathId, _: Actor = require(STOCK_ADJUST)) -> dict[str, Any]:
     with new_uow(request, write=False) as uow:
         return counts.review_view(uow, counts.get_count_sheet_or_raise(uow, sheet_id))
 
 
-@router.post("/counts/{sheet_id}/approve",
+@router.post("/counts/{sheet_id}/approve", operation_id="approveCount",
              summary="Approve: post each variance as an adjustment move (not by a counter)")
 def approve(request: Request, sheet_id: PathId, body: DecisionWrite,
             _: Actor = require(STOCK_ADJUST)) -> dict[str, Any]:
@@ -101,7 +106,8 @@ def approve(request: Request, sheet_id: PathId, body: DecisionWrite,
         return counts.review_view(uow, sheet)
 
 
-@router.post("/counts/{sheet_id}/reject", summary="Reject: close without touching stock")
+@router.post("/counts/{sheet_id}/reject", operation_id="rejectCount",
+             summary="Reject: close without touching stock")
 def reject(request: Request, sheet_id: PathId, body: DecisionWrite,
            _: Actor = require(STOCK_ADJUST)) -> dict[str, Any]:
     with new_uow(request, reason=body.reason) as uow:

@@ -21,11 +21,22 @@ router = APIRouter(prefix="/api/v1/epcis", tags=["epcis"])
 
 JSON_LD = "application/ld+json"
 VERSION_HEADERS = {"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0"}
+#: the answers' JSON schemas (the EPCIS 2.0 standard's own schema describes the document)
+EPCIS_DOCUMENT = {"type": "object", "description": "An EPCISDocument (EPCIS 2.0 JSON-LD)",
+                  "properties": {"type": {"const": "EPCISDocument"},
+                                 "schemaVersion": {"type": "string"},
+                                 "epcisBody": {"type": "object"}},
+                  "additionalProperties": True}
+CAPTURE_RESULT = {"type": "object", "additionalProperties": True, "properties": {
+    "captured": {"type": "array", "items": {"type": "string"}},
+    "skipped": {"type": "array", "items": {"type": "string"}},
+    "created": {"type": "object", "additionalProperties": {"type": "integer"}}}}
 
 
-@router.get("/events", summary="The journal as an EPCIS 2.0 document (a trace or a time window)",
+@router.get("/events", operation_id="exportEpcisEvents",
+            summary="The journal as an EPCIS 2.0 document (a trace or a time window)",
             response_class=JSONResponse,
-            responses={200: {"content": {JSON_LD: {}},
+            responses={200: {"content": {JSON_LD: {"schema": EPCIS_DOCUMENT}},
                              "description": "An EPCISDocument; a `Link: <...>; rel=\"next\"` "
                                             "header names the next page"}})
 def export_events(
@@ -57,9 +68,11 @@ def export_events(
     return JSONResponse(page.document, media_type=JSON_LD, headers=headers)
 
 
-@router.post("/capture", status_code=201,
+@router.post("/capture", operation_id="captureEpcisDocument", status_code=201,
              summary="Capture an EPCIS 2.0 document or event (all events or none)",
-             responses={200: {"description": "Every event was already captured (all skipped)"},
+             responses={201: {"content": {"application/json": {"schema": CAPTURE_RESULT}}},
+                        200: {"description": "Every event was already captured (all skipped)",
+                              "content": {"application/json": {"schema": CAPTURE_RESULT}}},
                         503: {"description": "The EPCIS JSON schema is not configured"}})
 def capture(request: Request, document: Any = Body(..., description="An EPCISDocument (JSON or "
                                                     "JSON-LD), an EPCISQueryDocument or one "
