@@ -1,8 +1,8 @@
 """trace import checkpoints: a killed import resumes after its last committed batch
 
 Revision ID: d5b2e4f6a8c1
-Revises: c4a1f2e3d5b7
-Create Date: 2026-12-05 13:00:00+00:00
+Revises: d8e2f4a6b1c3
+Create Date: 2026-12-05 13:10:00+00:00
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 from medtrace.platform.db import base as mt
 
 revision: str = 'd5b2e4f6a8c1'
-down_revision: str | Sequence[str] | None = 'c4a1f2e3d5b7'
+down_revision: str | Sequence[str] | None = 'd8e2f4a6b1c3'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
