@@ -127,6 +127,7 @@ def serve(
     from medtrace.settings import get_settings
 
     settings = get_settings()
+    _refuse_an_old_schema(settings.database_url)
     host = host or settings.host
     port = port or settings.port
     workers = workers or settings.workers
@@ -148,6 +149,24 @@ def serve(
         proxy_headers=False,  # the app believes X-Forwarded-* of MEDTRACE_TRUSTED_PROXIES only
         server_header=False,
     )
+
+
+def _refuse_an_old_schema(url: str) -> None:
+    """``serve`` starts only on a database at the latest migration (else every page would
+    answer 500 "no such table")."""
+    from medtrace.platform.db import migrate
+    from medtrace.platform.db.session import make_engine
+
+    engine = make_engine(url)
+    try:
+        problem = migrate.schema_problem(engine)
+    except Exception as exc:  # any driver error: say it and stop
+        problem = f"cannot read the database's schema revision: {exc}"
+    finally:
+        engine.dispose()
+    if problem:
+        typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(code=1)
 
 
 @demo_app.command("load")

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     db_connect_timeout: int = Field(
         default=5, ge=1, le=120, description="Seconds to wait for the database to answer a connect."
     )
+    idempotency_lease_seconds: int = Field(
+        default=30, ge=1, le=3600,
+        description="How long an Idempotency-Key stays claimed by a request that has not "
+                    "finished; a retry after that takes the key over (its first owner died).",
+    )
     max_body_bytes: int = Field(
         default=4 * 1024 * 1024, ge=1024, le=1024**3,
         description="Largest request body (JSON, forms) accepted; larger: 413 problem+json.",

@@ -88,3 +88,10 @@ class EpcisSchemaUnavailable(DomainError):
             "which MedTrace does not ship. Set `MEDTRACE_EPCIS_SCHEMA_PATH` to the "
             "`EPCIS-JSON-Schema.json` file (GS1 EPCIS 2.0 artefacts) and restart. Export keeps "
             "working without it.")
+
+
+class ImportAlreadyRunning(DomainError):
+    code = "MT-TRACE-IMPORT-RUNNING"
+    status = 409
+    title = N_("An import of these files is still running.")
+    help = "Wait for it to finish; a run whose process died is marked failed and then resumed."

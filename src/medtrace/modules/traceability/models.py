@@ -196,3 +196,23 @@ class ImportRun(Audited, Base):
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     actor: Mapped[str] = mapped_column(String(80))
+
+
+class ImportCheckpoint(Base):
+    """Where a bulk load stands, written in the transaction of each batch it commits: the last
+    committed line, the counts so far, and who runs it (the process and its heartbeat). A rerun
+    of the same files (same ``content_hash``) resumes after ``line`` of ``file``; a run whose
+    process is gone is marked failed when it is seen. Not audited: the run itself is."""
+
+    __tablename__ = "traceability_import_checkpoint"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("traceability_import.id"), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    batch_size: Mapped[int] = mapped_column(Integer)
+    file: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    line: Mapped[int] = mapped_column(Integer, default=0)
+    rows: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    created: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    heartbeat_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

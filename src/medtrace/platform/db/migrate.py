@@ -64,3 +64,16 @@ def current_revisions(bind: Engine | Connection) -> set[str]:
 
 def is_at_head(bind: Engine | Connection) -> bool:
     return current_revisions(bind) == head_revisions()
+
+
+def schema_problem(bind: Engine | Connection) -> str | None:
+    """Why the application may not run on this database, or None when its schema is the latest
+    the code knows (an empty database, or one at an older or unknown revision)."""
+    current = current_revisions(bind)
+    heads = head_revisions()
+    if current == heads:
+        return None
+    if not current:
+        return "the database is empty (no schema yet): run `medtrace db upgrade` first"
+    return (f"the database is at revision {', '.join(sorted(current))}, not the latest "
+            f"({', '.join(sorted(heads))}): run `medtrace db upgrade` first")

@@ -3,11 +3,14 @@ answer (``Idempotent-Replayed: true``), nothing happens twice.
 
 An ASGI middleware (inside the request-context middleware), so it sees every route without
 each router opting in, and the final answer, problem responses included. Answers with a 5xx
-status are not stored: the claim is released and the client may retry with the same key.
+status are not stored when the request wrote nothing: the claim is released and the client
+may retry with the same key. The claim is the request's context (``service.current_claim``)
+while the route runs, so that the route's transaction records that the write took effect.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +24,15 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 HEADER = b"idempotency-key"
 #: response headers worth replaying (not per-request ones such as x-request-id or cookies)
 REPLAYED_HEADERS = {"content-type", "location", "content-language", "cache-control"}
+
+
+def fingerprint(method: str, path: str, query: str, content_type: str, body: bytes) -> str:
+    """What makes two requests the same request."""
+    digest = hashlib.sha256()
+    for part in (method, path, query, content_type):
+        digest.update(part.encode() + b"\0")
+    digest.update(body)
+    return digest.hexdigest()
 
 
 class IdempotencyMiddleware:
@@ -58,21 +70,22 @@ class IdempotencyMiddleware:
         if actor is None:
             await self.app(scope, replay_body, send)
             return
-        digest = hashlib.sha256()
-        for part in (scope["method"], scope["path"], scope.get("query_string", b"").decode(),
-                     request.headers.get("content-type", "")):
-            digest.update(part.encode() + b"\0")
-        digest.update(body)
+        digest = fingerprint(scope["method"], scope["path"],
+                             scope.get("query_string", b"").decode(),
+                             request.headers.get("content-type", ""), body)
         db = request.app.state.db
+        lease = dt.timedelta(seconds=request.app.state.settings.idempotency_lease_seconds)
         try:
-            record_id, stored = await run_in_threadpool(
+            claimed, stored = await run_in_threadpool(
                 service.claim, db, credential=actor.key, key=key,
-                fingerprint=digest.hexdigest(), method=scope["method"], path=scope["path"],
+                fingerprint=digest, method=scope["method"], path=scope["path"],
+                lease=lease,
             )
         except DomainError as exc:
             await self._answer_error(scope, replay_body, send, exc)
             return
-        if stored is not None:
+        if stored is not None or claimed is None:
+            assert stored is not None
             headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in stored.headers]
             headers.append((b"idempotent-replayed", b"true"))
             headers.append((b"content-length", str(len(stored.body)).encode()))
@@ -96,17 +109,21 @@ class IdempotencyMiddleware:
                 chunks.append(message.get("body", b""))
             await send(message)
 
+        token = service.current_claim.set(claimed)
         try:
             await self.app(scope, replay_body, capture)
         except Exception:
-            await run_in_threadpool(service.release, db, record_id)
+            if not claimed.applied:
+                await run_in_threadpool(service.release, db, claimed)
             raise
+        finally:
+            service.current_claim.reset(token)
         status = int(started.get("status", 500))  # type: ignore[call-overload]
-        if status >= 500:
-            await run_in_threadpool(service.release, db, record_id)
+        if status >= 500 and not claimed.applied:
+            await run_in_threadpool(service.release, db, claimed)
             return
         answer = service.Stored(status, started.get("headers", []), b"".join(chunks))  # type: ignore[arg-type]
-        await run_in_threadpool(service.complete, db, record_id, answer)
+        await run_in_threadpool(service.complete, db, claimed, answer)
 
     async def _answer_error(
         self, scope: Scope, receive: Receive, send: Send, exc: DomainError

@@ -21,7 +21,12 @@ class IdempotencyRecord(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     method: Mapped[str] = mapped_column(String(10))
     path: Mapped[str] = mapped_column(String(500))
-    state: Mapped[str] = mapped_column(String(20))  # in_progress | done
+    #: in_progress (claimed), applied (the request's write committed, in its own transaction;
+    #: the answer follows), done (the answer is stored)
+    state: Mapped[str] = mapped_column(String(20))
+    #: the claim's owner (one per attempt) and until when it holds the key while in progress
+    owner: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     response_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
     response_headers: Mapped[list | None] = mapped_column(JSON, nullable=True)
     response_body: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)

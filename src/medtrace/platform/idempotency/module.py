@@ -7,4 +7,5 @@ MODULE = Module(
     package="medtrace.platform.idempotency",
     summary="Idempotency keys: a retried write replays its stored answer.",
     models=("medtrace.platform.idempotency.models",),
+    jobs=("medtrace.platform.idempotency.service:PURGE_EXPIRED",),
 )

@@ -1,24 +1,35 @@
-"""Idempotency keys: claim a key, store the answer, replay it.
+"""Idempotency keys: claim a key, record that the write took effect, store the answer, replay.
 
 A claim is committed on its own before the request runs, so a concurrent duplicate sees it
-(409 ``MT-IDEMPOTENCY-IN-PROGRESS``); the answer is stored right after the request's own
-transaction committed. Keys are scoped per credential and kept 24 hours.
+(409 ``MT-IDEMPOTENCY-IN-PROGRESS``). It carries an owner (one per attempt) and a lease
+(``MEDTRACE_IDEMPOTENCY_LEASE_SECONDS``). While the request runs, the claim is the current
+``Claim`` of its context: the first transaction of the request that writes anything also moves
+the key to ``applied``, in that same transaction and only if this attempt still owns it, so the
+key says whether the write happened however the process ends. The answer is stored right after
+(``done``). A retry of a key still ``in_progress`` after its lease takes it over (its first
+attempt died without committing; were that attempt alive, its commit is now refused, so the
+write happens once). Keys are scoped per credential and kept 24 hours; the worker job
+``idempotency.purge`` deletes expired ones.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import uuid
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
 from medtrace.platform.db.session import Database
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.errors import DomainError
 from medtrace.platform.i18n import N_
 from medtrace.platform.idempotency.models import IdempotencyRecord
+from medtrace.platform.jobs import JobSpec, register_job
 
 KEEP = dt.timedelta(hours=24)
 MAX_KEY_LENGTH = 255
@@ -38,11 +49,40 @@ class IdempotencyInProgress(DomainError):
     help = "Wait and retry with the same key: the stored answer will then be replayed."
 
 
+class IdempotencyLeaseLost(DomainError):
+    code = "MT-IDEMPOTENCY-LEASE-LOST"
+    status = 409
+    title = N_("This request took longer than its Idempotency-Key lease; a retry took it over.")
+    help = ("Nothing of this attempt was kept; the retry's answer is replayed for the key. "
+            "Raise MEDTRACE_IDEMPOTENCY_LEASE_SECONDS above the slowest write.")
+
+
+class IdempotencyAnswerLost(DomainError):
+    code = "MT-IDEMPOTENCY-ANSWER-LOST"
+    status = 409
+    title = N_("The request with this Idempotency-Key took effect, but its answer was lost.")
+    help = ("The write was committed once (the server stopped before it stored the answer); "
+            "read the resource instead of retrying.")
+
+
 class IdempotencyKeyInvalid(DomainError):
     code = "MT-IDEMPOTENCY-KEY-INVALID"
     status = 400
     title = N_("The Idempotency-Key header is not valid.")
     help = "1 to 255 visible ASCII characters."
+
+
+@dataclass
+class Claim:
+    """This attempt's hold on a key, the context of the request while it runs."""
+
+    record_id: int
+    owner: str
+    applied: bool = field(default=False)
+
+
+#: the claim of the request running in this context (set by the middleware)
+current_claim: ContextVar[Claim | None] = ContextVar("idempotency_claim", default=None)
 
 
 @dataclass(frozen=True)
@@ -58,12 +98,14 @@ def check_key(key: str) -> None:
 
 
 def claim(
-    db: Database, *, credential: str, key: str, fingerprint: str, method: str, path: str
-) -> tuple[int, Stored | None]:
-    """Claim the key: (record id, None) to go ahead, or (id, stored answer) to replay.
+    db: Database, *, credential: str, key: str, fingerprint: str, method: str, path: str,
+    lease: dt.timedelta,
+) -> tuple[Claim | None, Stored | None]:
+    """Claim the key: (claim, None) to go ahead, or (None, stored answer) to replay.
 
-    Raises IdempotencyMismatch or IdempotencyInProgress.
+    Raises IdempotencyMismatch, IdempotencyInProgress or IdempotencyAnswerLost.
     """
+    owner = uuid.uuid4().hex
     with UnitOfWork(db) as uow:
         now = uow.now()
         uow.session.execute(
@@ -77,13 +119,13 @@ def claim(
         inserted = uow.session.execute(
             insert(IdempotencyRecord)
             .values(credential=credential, key=key, fingerprint=fingerprint, method=method,
-                    path=path[:500], state="in_progress", created_at=now,
-                    expires_at=now + KEEP)
+                    path=path[:500], state="in_progress", owner=owner,
+                    lease_until=now + lease, created_at=now, expires_at=now + KEEP)
             .on_conflict_do_nothing(index_elements=["credential", "key"])
             .returning(IdempotencyRecord.id)
         ).scalar()
         if inserted is not None:
-            return inserted, None
+            return Claim(inserted, owner), None
         row = uow.session.scalar(
             select(IdempotencyRecord).where(
                 IdempotencyRecord.credential == credential, IdempotencyRecord.key == key
@@ -92,31 +134,88 @@ def claim(
         assert row is not None
         if row.fingerprint != fingerprint:
             raise IdempotencyMismatch()
-        if row.state != "done":
+        if row.state == "done":
+            headers = [(str(k), str(v)) for k, v in (row.response_headers or [])]
+            return None, Stored(int(row.response_status or 200), headers,
+                                row.response_body or b"")
+        if row.lease_until is not None and row.lease_until > now:
             raise IdempotencyInProgress()
-        headers = [(str(k), str(v)) for k, v in (row.response_headers or [])]
-        return row.id, Stored(int(row.response_status or 200), headers, row.response_body or b"")
+        if row.state == "applied":
+            raise IdempotencyAnswerLost()
+        # in progress, its lease over: the attempt died (or is too slow); take the key over
+        taken = uow.session.execute(
+            update(IdempotencyRecord)
+            .where(IdempotencyRecord.id == row.id, IdempotencyRecord.state == "in_progress",
+                   IdempotencyRecord.owner.is_(None) if row.owner is None
+                   else IdempotencyRecord.owner == row.owner)
+            .values(owner=owner, lease_until=now + lease)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not taken:
+            raise IdempotencyInProgress()  # another retry took it over first
+        return Claim(row.id, owner), None
 
 
-def complete(db: Database, record_id: int, answer: Stored) -> None:
+@event.listens_for(Session, "before_commit")
+def _record_applied(session: Session) -> None:
+    """The first transaction of a claimed request that writes something moves the key to
+    ``applied`` in that same transaction, if this attempt still owns the key."""
+    claimed = current_claim.get()
+    if claimed is None or claimed.applied or session.info.get("idempotency"):
+        return
+    if not (session.new or session.dirty or session.deleted or session.info.get("flushed")):
+        return
+    table = IdempotencyRecord.__table__
+    done = session.connection().execute(
+        update(table).where(table.c.id == claimed.record_id,  # type: ignore[attr-defined]
+                            table.c.owner == claimed.owner,  # type: ignore[attr-defined]
+                            table.c.state == "in_progress")  # type: ignore[attr-defined]
+        .values(state="applied")).rowcount
+    if not done:
+        raise IdempotencyLeaseLost()
+    claimed.applied = True
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, _context: object) -> None:
+    if current_claim.get() is not None:
+        session.info["flushed"] = True
+
+
+def complete(db: Database, claimed: Claim, answer: Stored) -> bool:
+    """Store the answer of the claimed request (unless another attempt took the key over)."""
     with UnitOfWork(db) as uow:
-        row = uow.session.get(IdempotencyRecord, record_id)
-        if row is not None:
-            row.state = "done"
-            row.response_status = answer.status
-            row.response_headers = [list(h) for h in answer.headers]
-            row.response_body = answer.body
+        uow.session.info["idempotency"] = True
+        return bool(uow.session.execute(
+            update(IdempotencyRecord)
+            .where(IdempotencyRecord.id == claimed.record_id,
+                   IdempotencyRecord.owner == claimed.owner)
+            .values(state="done", lease_until=None, response_status=answer.status,
+                    response_headers=[list(h) for h in answer.headers],
+                    response_body=answer.body)
+            .execution_options(synchronize_session=False)
+        ).rowcount)
 
 
-def release(db: Database, record_id: int) -> None:
-    """Forget a claim whose request failed unexpectedly, so the client may retry it."""
+def release(db: Database, claimed: Claim) -> None:
+    """Forget a claim whose request wrote nothing and failed unexpectedly, so the client may
+    retry it at once."""
     with UnitOfWork(db) as uow:
-        uow.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record_id))
+        uow.session.info["idempotency"] = True
+        uow.session.execute(delete(IdempotencyRecord).where(
+            IdempotencyRecord.id == claimed.record_id,
+            IdempotencyRecord.owner == claimed.owner,
+            IdempotencyRecord.state == "in_progress"))
 
 
-def purge_expired(db: Database) -> int:
-    with UnitOfWork(db) as uow:
-        result = uow.session.execute(
-            delete(IdempotencyRecord).where(IdempotencyRecord.expires_at < uow.now())
-        )
-        return int(result.rowcount or 0)
+def purge_expired(uow: UnitOfWork) -> str:
+    """Delete the keys older than 24 hours (the worker job ``idempotency.purge``)."""
+    result = uow.session.execute(
+        delete(IdempotencyRecord).where(IdempotencyRecord.expires_at < uow.now())
+    )
+    return f"{int(result.rowcount or 0)} expired keys deleted"
+
+
+PURGE_EXPIRED = register_job(JobSpec(
+    name="idempotency.purge", every=dt.timedelta(hours=1), run=purge_expired,
+    description="Delete Idempotency-Keys older than 24 hours."))

@@ -28,21 +28,20 @@ from medtrace.modules.traceability import rules
 from medtrace.modules.traceability.bulk.rules import (
     Progress,
     RowError,
-    check_number,
     csv_rows,
     fast_insert,
-    parse_date,
-    parse_qty,
-    parse_time,
     sha256_of,
     utc_text,
 )
+from medtrace.modules.traceability.bulk.service import resume
 from medtrace.modules.traceability.bulk.service.links import LinkLoader
+from medtrace.modules.traceability.bulk.service.things import ThingLoader
 from medtrace.modules.traceability.errors import ImportRowInvalid
 from medtrace.modules.traceability.models import (
     Edge,
     Event,
     EventObject,
+    ImportCheckpoint,
     ImportRun,
     TraceObject,
 )
@@ -58,7 +57,7 @@ FILES = ("partners.csv", "items.csv", "lots.csv", "receipts.csv", "units.csv",
 KIND_CODE = {"lot": 1, "unit": 2, "container": 3}
 
 
-class TraceImport(LinkLoader):
+class TraceImport(ThingLoader, LinkLoader):
     """One run of the bulk import of a directory of CSV files."""
 
     def __init__(self, db: Database, directory: Path, *, actor: Actor = SYSTEM,
@@ -80,20 +79,18 @@ class TraceImport(LinkLoader):
         # are searched ahead; inside one import the unique constraints catch a repeat, and
         # the failed batch is then searched for the line (see _write).
         self.existing_kinds: set[str] = set()
+        # Resuming a run of the same files: the rows up to ``done_line`` of ``done_file`` (and
+        # every file before it) are in the database already (see resume.py).
+        self.resumed = False
+        self.done_file: str | None = None
+        self.done_line = 0
 
     # --- driver -------------------------------------------------------------------------------
     def run(self) -> dict[str, Any]:
         missing = [f for f in FILES if not (self.dir / f).is_file()]
         if missing:
             raise ImportRowInvalid(f"{self.dir}: missing {', '.join(missing)}")
-        files = {name: {"sha256": sha256_of(self.dir / name),
-                        "bytes": (self.dir / name).stat().st_size} for name in FILES}
-        with self._uow() as uow:
-            run = ImportRun(source=self.dir.name, files=files, counts={}, status="running",
-                            actor=self.actor.key)
-            uow.session.add(run)
-            uow.session.flush()
-            self.run_id = run.id
+        self._start(self.files())
         # The import builds millions of small objects that live as long as the run (the id
         # maps): the cyclic garbage collector would walk them again and again for nothing.
         collecting = gc.isenabled()
@@ -111,13 +108,63 @@ class TraceImport(LinkLoader):
         except ImportRowInvalid as exc:
             self._finish("failed", {"error": exc.detail or str(exc)})
             raise
+        except Exception as exc:
+            self._finish("failed", {"error": f"{type(exc).__name__}: {exc}"[:2000]})
+            raise
         finally:
             if collecting:
                 gc.enable()
         self._finish("done", {})
         self._analyze()
         return {"import_id": self.run_id, "rows": dict(self.progress.file_rows),
-                "created": dict(self.progress.counts)}
+                "created": dict(self.progress.counts), "resumed": self.resumed}
+
+    def files(self) -> dict[str, dict[str, Any]]:
+        """Each file's SHA-256 and size."""
+        return {name: {"sha256": sha256_of(self.dir / name),
+                       "bytes": (self.dir / name).stat().st_size} for name in FILES}
+
+    def _start(self, files: dict[str, dict[str, Any]]) -> None:
+        """A new run, or the resumption of the unfinished run of these very files."""
+        digest = resume.content_hash(files)
+        host, pid = resume.this_process()
+        with self._uow() as uow:
+            resume.mark_dead_imports(uow)
+            found = resume.resumable(uow, digest)
+            if found is not None:
+                run, checkpoint = found
+                run.status, run.finished_at = "running", None
+                checkpoint.host, checkpoint.pid, checkpoint.heartbeat_at = host, pid, uow.now()
+                self.resumed = True
+                self.batch_size = checkpoint.batch_size  # the same batches as the first run
+                self.done_file, self.done_line = checkpoint.file, checkpoint.line
+                self.progress.file_rows = dict(checkpoint.rows)
+                self.progress.counts = dict(checkpoint.created)
+                self.progress.rows = sum(self.progress.file_rows.values())
+            else:
+                run = ImportRun(source=self.dir.name, files=files, counts={}, status="running",
+                                actor=self.actor.key)
+                uow.session.add(run)
+                uow.session.flush()
+                uow.session.add(ImportCheckpoint(
+                    run_id=run.id, content_hash=digest, batch_size=self.batch_size, file=None,
+                    line=0, rows={}, created={}, host=host, pid=pid, heartbeat_at=uow.now()))
+            self.run_id = run.id
+
+    def _done_rows(self, name: str) -> int | None:
+        """The last line of ``name`` a previous run committed: 0 for none, None for all."""
+        if self.done_file is None:
+            return 0
+        mine, theirs = FILES.index(name), FILES.index(self.done_file)
+        if mine < theirs:
+            return None
+        return self.done_line if mine == theirs else 0
+
+    def _checkpoint(self, conn: Connection, name: str, line: int, added: int) -> None:
+        rows = dict(self.progress.file_rows)
+        rows[name] = rows.get(name, 0) + added
+        resume.save_checkpoint(conn, self.run_id or 0, file=name, line=line, rows=rows,
+                               created=dict(self.progress.counts), now=dt.datetime.now(dt.UTC))
 
     def _analyze(self) -> None:
         """Fresh planner statistics after a bulk load."""
@@ -154,9 +201,15 @@ class TraceImport(LinkLoader):
                                                    None]) -> None:
         self.progress.file = name
         path = self.dir / name
+        done = self._done_rows(name)
+        recover = self._recovery(name) if done != 0 else None
         batch: list[tuple[int, list[str]]] = []
         written = 0
         for line, row in csv_rows(path):
+            if done is None or line <= done:
+                if recover is not None:
+                    recover(line, row)
+                continue
             batch.append((line, row))
             if len(batch) >= self.batch_size:
                 self._write(name, handler, batch)
@@ -189,8 +242,11 @@ class TraceImport(LinkLoader):
                     conn.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
                     conn.exec_driver_sql("PRAGMA mmap_size = 0")
                 handler(conn, batch)
+                self._checkpoint(conn, name, batch[-1][0], len(batch))
         except RowError as exc:
             line = getattr(exc, "line", "?")
+            if line == "?" and getattr(exc, "code", None):
+                line = self._line_of(name, batch, exc.code)  # type: ignore[attr-defined]
             raise ImportRowInvalid(f"{name} line {line}: {exc.message}") from None
         except INTEGRITY_ERRORS:
             raise ImportRowInvalid(f"{name} {self._find_repeat(name, batch)}") from None
@@ -232,7 +288,10 @@ class TraceImport(LinkLoader):
     def _master_data(self) -> None:
         self.progress.file = "partners.csv"
         with self._uow() as uow:
+            line, done = 0, self._done_rows("partners.csv")
             for line, row in csv_rows(self.dir / "partners.csv"):
+                if done is None or line <= done:
+                    continue
                 try:
                     self._partner(uow, row)
                 except RowError as exc:
@@ -241,9 +300,13 @@ class TraceImport(LinkLoader):
                     raise ImportRowInvalid(f"partners.csv line {line}: {exc}") from None
                 self.progress.file_rows["partners.csv"] = \
                     self.progress.file_rows.get("partners.csv", 0) + 1
+            self._checkpoint(uow.session.connection(), "partners.csv", line, 0)
         self.progress.file = "items.csv"
         with self._uow() as uow:
+            line, done = 0, self._done_rows("items.csv")
             for line, row in csv_rows(self.dir / "items.csv"):
+                if done is None or line <= done:
+                    continue
                 try:
                     self._item(uow, row)
                 except RowError as exc:
@@ -252,6 +315,7 @@ class TraceImport(LinkLoader):
                     raise ImportRowInvalid(f"items.csv line {line}: {exc}") from None
                 self.progress.file_rows["items.csv"] = \
                     self.progress.file_rows.get("items.csv", 0) + 1
+            self._checkpoint(uow.session.connection(), "items.csv", line, 0)
             self.item_tracking.update(catalog.item_trackings(uow))
         self.report(self.progress)
 
@@ -306,23 +370,27 @@ class TraceImport(LinkLoader):
         if not always and kind not in self.existing_kinds:
             return
         codes = sorted({code for _, code in keys})
+        wanted = set(keys)
+        clashes: set[str] = set()
         for start in range(0, len(codes), 900):
             chunk = codes[start:start + 900]
             found = conn.execute(select(TraceObject.item_id, TraceObject.code).where(
                 TraceObject.kind == kind, TraceObject.code.in_(chunk))).all()
-            wanted = set(keys)
-            for item_id, code in found:
-                if kind == "container" or (item_id, code) in wanted:
-                    error = RowError(f"{kind} {code} is already recorded")
-                    error.code = code  # type: ignore[attr-defined]
-                    raise error
+            clashes.update(code for item_id, code in found
+                           if kind == "container" or (item_id, code) in wanted)
+        if clashes:  # name the first row (in the file's order) that clashes
+            code = next(code for _, code in keys if code in clashes)
+            error = RowError(f"{kind} {code} is already recorded")
+            error.code = code  # type: ignore[attr-defined]
+            raise error
 
-    def _find_repeat(self, name: str, batch: list[tuple[int, list[str]]]) -> str:
-        """After the database refused a batch for a repeated number: which line repeats."""
+    def _keyed(self, name: str, batch: list[tuple[int, list[str]]]
+               ) -> tuple[str, list[tuple[int, tuple[int | None, str]]]] | None:
+        """The kind of thing a file records, and each line's (item id, number) key."""
         shapes = {"lots.csv": ("lot", 1, 2), "units.csv": ("unit", 1, 0),
                   "logistic_units.csv": ("container", None, 0)}
         if name not in shapes:
-            return "line ?: a row repeats a number that must be unique"
+            return None
         kind, item_col, code_col = shapes[name]
         keyed = []
         for line, row in batch:
@@ -331,14 +399,34 @@ class TraceImport(LinkLoader):
                 code = rules.normalize_sscc(code) or code
             keyed.append((line, (self.items.get(row[item_col]) if item_col is not None
                                  else None, code)))
+        return kind, keyed
+
+    def _line_of(self, name: str, batch: list[tuple[int, list[str]]], code: str) -> int | str:
+        """The line of ``batch`` that records the number ``code``."""
+        shape = self._keyed(name, batch)
+        keyed = shape[1] if shape else []
+        return next((n for n, key in keyed if key[1] == code), "?")
+
+    def _find_repeat(self, name: str, batch: list[tuple[int, list[str]]]) -> str:
+        """After the database refused a batch for a repeated number: which line repeats."""
+        shape = self._keyed(name, batch)
+        if shape is None:
+            return (f"lines {batch[0][0]}-{batch[-1][0]}: a row repeats something that must be "
+                    "unique")
+        kind, keyed = shape
         with self._uow() as uow:
             try:
                 self._taken(uow.session.connection(), kind, [k for _, k in keyed], always=True)
             except RowError as exc:
-                code = getattr(exc, "code", None)
-                line = next((n for n, key in keyed if key[1] == code), "?")
-                return f"line {line}: {exc.message}"
-        return "line ?: a row repeats a number that must be unique"
+                return f"line {self._line_of(name, batch, getattr(exc, 'code', ''))}: " \
+                       f"{exc.message}"
+        seen: dict[tuple[int | None, str], int] = {}
+        for line, key in keyed:  # a number repeated inside the batch itself
+            if key in seen:
+                return f"line {line}: {kind} {key[1]} repeats line {seen[key]}"
+            seen[key] = line
+        return (f"lines {batch[0][0]}-{batch[-1][0]}: a row repeats a number that must be "
+                "unique")
 
     def _insert(self, conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
         fast_insert(conn, table, rows)
@@ -376,158 +464,3 @@ class TraceImport(LinkLoader):
         self._insert(conn, TraceObject.__table__, parsed)  # type: ignore[arg-type]
         self._count(f"{kind}s", len(parsed))
         return ids
-
-    # --- the things -------------------------------------------------------------------------
-    def _lots(self, conn: Connection, batch: list[tuple[int, list[str]]]) -> None:
-        parsed, keys, seen = [], [], set()
-        for line, row in batch:
-            try:
-                (lot_id, item, number, origin, supplier, _doc, receipt_date, production_date,
-                 expiry, qty, uom) = row[:11]
-                item_id = self._item_id(item)
-                problem = rules.tracking_problem(self.item_tracking[item_id], "lot")
-                if problem:
-                    raise RowError(f"{item}: {problem}")
-                check_number(number, "lot number")
-                if origin not in ("received", "split", "produced", "merged", "repacked"):
-                    raise RowError(f"unknown origin {origin!r}")
-                made = parse_date(production_date) or parse_date(receipt_date)
-                expires = parse_date(expiry)
-                if made and expires and expires < made:
-                    raise RowError("the expiry date is before the production date")
-                if (item_id, number) in seen or lot_id in self.ids:
-                    raise RowError(f"lot {number} of {item} appears twice")
-                seen.add((item_id, number))
-                supplier_id = self._partner_id(supplier) if supplier else None
-                if origin == "received" and supplier_id is None:
-                    raise RowError("a received lot names its supplier")
-                parsed.append({
-                    "kind": "lot", "item_id": item_id, "code": number, "lot_id": None,
-                    "status": rules.RELEASED, "origin": origin, "manufacture_date": made,
-                    "expiry_date": expires, "supplier_id": supplier_id, "supplier_lot": None,
-                    "quantity": parse_qty(qty), "uom": uom.upper() or None, "container_type": None,
-                    "created_at": self._now, "state": None, "location": None,
-                    "holder_id": None, "customer_id": None, "state_at": None,
-                    "last_event_id": None, "origin_event_id": None})
-                keys.append(lot_id)
-            except RowError as exc:
-                exc.line = line
-                raise
-        self._taken(conn, "lot", [(p["item_id"], p["code"]) for p in parsed])
-        ids = self._new_objects(conn, "lot", parsed, keys)
-        for object_id, row in zip(ids, parsed, strict=True):
-            self.lot_info[object_id] = (row["item_id"], row["manufacture_date"],
-                                        row["expiry_date"])
-
-    def _receipts(self, conn: Connection, batch: list[tuple[int, list[str]]]) -> None:
-        events, objects, states = [], [], []
-        event_ids = self._reserve(conn, "traceability_event", len(batch))
-        for event_id, (line, row) in zip(event_ids, batch, strict=True):
-            try:
-                doc, po, supplier, lot_key, item, qty, uom, received_at, inspection = row[:9]
-                lot_id = self._object(lot_key, "lot")
-                if self.lot_info[lot_id][0] != self._item_id(item):
-                    raise RowError(f"lot {lot_key} is not a lot of {item}")
-                supplier_id = self._partner_id(supplier)
-                at = parse_time(received_at)
-                amount = parse_qty(qty)
-                if inspection not in ("accepted", "accepted_on_deviation", "rejected", ""):
-                    raise RowError(f"unknown inspection result {inspection!r}")
-            except RowError as exc:
-                exc.line = line
-                raise
-            documents = [{"type": "recadv", "id": doc}] + ([{"type": "po", "id": po}] if po else [])
-            events.append(self._event(
-                event_id, "received", at, doc=doc, biz_transactions=documents,
-                sources=[{"type": "owning_party", "id": f"partner:{supplier_id}",
-                          "partner_id": str(supplier_id)}],
-                extra={"inspection": inspection} if inspection else {}))
-            objects.append({"event_id": event_id, "object_id": lot_id, "role": "what",
-                            "quantity": amount, "uom": uom.upper() or None})
-            states.append({"oid": lot_id, "at": at, "ev": event_id, "st": rules.IN_STOCK})
-        self._events(conn, events, objects)
-        self._set_state(conn, states)
-        conn.execute(text("UPDATE traceability_object SET origin_event_id = :ev "
-                          "WHERE id = :oid AND origin_event_id IS NULL"), states)
-
-    def _set_state(self, conn: Connection, states: list[dict[str, Any]],
-                   holder: bool = False) -> None:
-        """Whereabouts, row by row, unless a later event already set them."""
-        if not states:
-            return
-        conn.execute(text(_STATE_SQL[(conn.dialect.name == "postgresql", holder)]), states)
-
-    def _units(self, conn: Connection, batch: list[tuple[int, list[str]]]) -> None:
-        parsed, keys, seen = [], [], set()
-        for line, row in batch:
-            try:
-                serial, item, lot_key, _kind, produced_at = row[:5]
-                item_id = self._item_id(item)
-                problem = rules.tracking_problem(self.item_tracking[item_id], "unit")
-                if problem:
-                    raise RowError(f"{item}: {problem}")
-                check_number(serial, "serial")
-                lot_id = self._object(lot_key, "lot") if lot_key else None
-                made = expires = None
-                if lot_id is not None:
-                    lot_item, made, expires = self.lot_info[lot_id]
-                    if lot_item != item_id:
-                        raise RowError(f"lot {lot_key} is not a lot of {item}")
-                elif self.item_tracking[item_id] == "lot_serial":
-                    raise RowError(f"{item} is tracked by lot and serial: give the lot")
-                if (item_id, serial) in seen or serial in self.ids:
-                    raise RowError(f"serial {serial} of {item} appears twice")
-                seen.add((item_id, serial))
-                at = parse_time(produced_at)
-            except RowError as exc:
-                exc.line = line
-                raise
-            parsed.append({
-                "kind": "unit", "item_id": item_id, "code": serial, "lot_id": lot_id,
-                "status": rules.RELEASED, "origin": "produced", "manufacture_date": made,
-                "expiry_date": expires, "supplier_id": None, "supplier_lot": None,
-                "quantity": "1", "uom": None, "container_type": None,
-                "created_at": at, "state": rules.IN_STOCK, "location": None, "holder_id": None,
-                "customer_id": None, "state_at": at, "last_event_id": None,
-                "origin_event_id": None})
-            keys.append(serial)
-        self._taken(conn, "unit", [(p["item_id"], p["code"]) for p in parsed])
-        self._new_objects(conn, "unit", parsed, keys)
-
-    def _containers(self, conn: Connection, batch: list[tuple[int, list[str]]]) -> None:
-        parsed, keys = [], []
-        for line, row in batch:
-            try:
-                sscc, level, item, _quantity, packed_at = row[:5]
-                code = rules.normalize_sscc(sscc)
-                if code is None:
-                    raise RowError(f"{sscc!r} is not an SSCC (18 digits, GS1 check digit)")
-                if level not in ("case", "pallet", "tote", "other"):
-                    raise RowError(f"unknown container level {level!r}")
-                if sscc in self.ids:
-                    raise RowError(f"SSCC {sscc} appears twice")
-                at = parse_time(packed_at)
-            except RowError as exc:
-                exc.line = line
-                raise
-            parsed.append({
-                "kind": "container", "item_id": self.items.get(item), "code": code,
-                "lot_id": None, "status": None, "origin": "packed", "manufacture_date": None,
-                "expiry_date": None, "supplier_id": None, "supplier_lot": None,
-                "quantity": None, "uom": None, "container_type": level, "created_at": at,
-                "state": rules.IN_STOCK, "location": None, "holder_id": None,
-                "customer_id": None, "state_at": at, "last_event_id": None,
-                "origin_event_id": None})
-            keys.append(sscc)
-        self._taken(conn, "container", [(None, p["code"]) for p in parsed])
-        self._new_objects(conn, "container", parsed, keys)
-
-
-_STATE_SQL = {
-    (pg, holder): (  # noqa: S608 (constant SQL, one per database and shape)
-        "UPDATE traceability_object SET state = :st, state_at = {at}, last_event_id = :ev{holder} "
-        "WHERE id = :oid AND (state_at IS NULL OR state_at <= {at})"
-    ).format(at="CAST(:at AS TIMESTAMP WITH TIME ZONE)" if pg else ":at",
-             holder=", holder_id = :holder" if holder else "")
-    for pg in (False, True) for holder in (False, True)
-}
