@@ -1,5 +1,6 @@
 """Demo catalog: a serialized class II infusion pump, a class III catheter tracked by lot, and
-lot-tracked components (a main board and tubing), with the catalog permissions of the demo
+lot-tracked components (a main board, tubing, a battery pack) and a serialized subassembly
+(the pump's drive module), with the catalog permissions of the demo
 roles and a purchasing role."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from medtrace.platform.db.uow import UnitOfWork
 
 ROLE_GRANTS = {
     "warehouse": [ITEM_VIEW],
+    "warehouse_lead": [ITEM_VIEW],
     "qa": [ITEM_VIEW, ITEM_STATUS],
     "production": [ITEM_VIEW],
     "sales": [ITEM_VIEW],
@@ -49,10 +51,17 @@ def _items(uow: UnitOfWork) -> dict[str, int]:
          [("0697123456003", 1)]),
         ("TUBE-PVC", "医用PVC管路", "Medical PVC tubing", None, "lot", 730, "M", None,
          [("0697123456004", 1)]),
+        ("DRV-200", "输液泵泵送模块", "Pump drive module", None, "serial", None, "EA", None,
+         [("0697123456005", 1)]),
+        ("BAT-LI", "锂电池组", "Li-ion battery pack", None, "lot", None, "EA", None,
+         [("0697123456006", 1)]),
     ]
+    kinds = {"PCB-MAIN": "component", "TUBE-PVC": "component", "BAT-LI": "component",
+             "DRV-200": "subassembly"}
     for code, zh, en, cls, tracking, shelf, uom, reg, levels in specs:
         data = ItemCreate(
             code=code, name_zh=zh, name_en=en, class_cn=cls, tracking=tracking,
+            kind=kinds.get(code, "finished"),
             shelf_life_days=shelf, base_uom=uom, registration_number=reg,
             registration_expiry=dt.date(2029, 12, 31) if reg else None,
             min_remaining_shelf_life_days=180 if shelf else None,

@@ -19,6 +19,7 @@ from medtrace.platform.db.uow import UnitOfWork
 
 ROLE_GRANTS = {
     "warehouse": [PARTNER_VIEW],
+    "warehouse_lead": [PARTNER_VIEW],
     "qa": [PARTNER_VIEW, APPROVAL_DECIDE, ASL_EDIT],
     "sales": [PARTNER_VIEW, PARTNER_EDIT, APPROVAL_REQUEST],
     "purchasing": [PARTNER_VIEW, PARTNER_EDIT, APPROVAL_REQUEST],

@@ -1,5 +1,7 @@
-"""Demo data of traceability: what each demo role may do with lots, units and traces (the lots
-themselves are made by the inventory demo's receipts)."""
+"""The traceability permissions of the demo roles: everyone whose job touches a lot or a unit
+may trace it; those who make, move, install or judge things record or decide. The demo's
+story itself (lots, units, genealogy, shipments) is written by the inventory demo, through the
+stock ledger, which journals here."""
 
 from __future__ import annotations
 
@@ -15,10 +17,12 @@ from medtrace.platform.db.uow import UnitOfWork
 
 ROLE_GRANTS = {
     "warehouse": [TRACE_VIEW, TRACE_RECORD],
+    "warehouse_lead": [TRACE_VIEW, TRACE_RECORD, LOT_HOLD],
     "qa": [TRACE_VIEW, LOT_RELEASE, LOT_HOLD, LOT_RECALL],
     "production": [TRACE_VIEW, TRACE_RECORD],
     "sales": [TRACE_VIEW],
-    "service": [TRACE_VIEW],
+    "service": [TRACE_VIEW, TRACE_RECORD],
+    "purchasing": [TRACE_VIEW],
 }
 
 

@@ -12,6 +12,7 @@ DEMO_PASSWORD = "MedTrace-2026"  # noqa: S105 - published demo login, printed by
 #: built-in ``admin`` role comes from ``service.ensure_admin_role``
 DEMO_ROLES = [
     ("warehouse", "仓库管理员", "Warehouse", [], False),
+    ("warehouse_lead", "仓库主管", "Warehouse supervisor", [], False),
     ("qa", "质量保证", "Quality assurance", [perms.AUDIT_VIEW, perms.SYSTEM_VIEW], False),
     ("production", "生产", "Production", [], False),
     ("sales", "销售", "Sales", [], False),
@@ -22,6 +23,7 @@ DEMO_ROLES = [
 DEMO_USERS = [
     ("admin", "系统管理员 Admin", "admin", "zh_CN"),
     ("wang.wei", "王伟", "warehouse", "zh_CN"),
+    ("zhao.lei", "赵磊", "warehouse_lead", "zh_CN"),
     ("li.na", "李娜", "qa", "zh_CN"),
     ("zhang.min", "张敏", "production", "zh_CN"),
     ("chen.jie", "陈杰", "sales", "zh_CN"),
