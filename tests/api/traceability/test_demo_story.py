@@ -140,3 +140,24 @@ def test_a_count_is_approved_by_someone_other_than_its_counter(client, demo):
                            json={"reason": "cycle count"})
     assert approved.status_code == 200, approved.text
     assert approved.json()["status"] == "approved"
+
+
+def test_a_new_plant_starts_from_the_job_roles_the_demo_users_hold(db):
+    from medtrace.modules.inventory.permissions import COUNT_PERFORM, STOCK_ADJUST
+    from medtrace.modules.traceability.permissions import LOT_RECALL, TRACE_VIEW
+    from medtrace.platform.auth import service
+    from medtrace.registry import init_roles
+
+    with UnitOfWork(db) as uow:
+        assert init_roles(uow) == ["warehouse", "warehouse_lead", "qa", "production", "sales",
+                                   "service", "purchasing"]
+    with UnitOfWork(db) as uow:
+        assert init_roles(uow) == []  # existing roles are left as they are
+        fresh = {r.code: set(r.permission_codes) for r in service.list_roles(uow)}
+    assert all(TRACE_VIEW in fresh[code] for code in fresh if code != "admin")
+    assert {LOT_RECALL, STOCK_ADJUST} <= fresh["qa"] and COUNT_PERFORM in fresh["warehouse"]
+    assert STOCK_ADJUST not in fresh["warehouse"]  # a counter does not approve counts
+    with UnitOfWork(db) as uow:
+        load_demo(uow)
+        demo = {r.code: set(r.permission_codes) for r in service.list_roles(uow)}
+    assert demo == fresh  # the demo users hold exactly what a new plant starts from

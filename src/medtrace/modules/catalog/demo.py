@@ -9,20 +9,11 @@ import datetime as dt
 from decimal import Decimal
 
 from medtrace.modules.catalog import service
-from medtrace.modules.catalog.permissions import ITEM_EDIT, ITEM_STATUS, ITEM_VIEW
+from medtrace.modules.catalog.permissions import ROLE_GRANTS
 from medtrace.modules.catalog.rules import gs1_check_digit
 from medtrace.modules.catalog.schemas import ItemCreate, PackagingIn
 from medtrace.platform.auth import service as auth_service
 from medtrace.platform.db.uow import UnitOfWork
-
-ROLE_GRANTS = {
-    "warehouse": [ITEM_VIEW],
-    "warehouse_lead": [ITEM_VIEW],
-    "qa": [ITEM_VIEW, ITEM_STATUS],
-    "production": [ITEM_VIEW],
-    "sales": [ITEM_VIEW],
-    "service": [ITEM_VIEW],
-}
 
 
 def _grant(uow: UnitOfWork) -> None:
@@ -33,8 +24,6 @@ def _grant(uow: UnitOfWork) -> None:
                                    name_en=role.name_en, description=role.description,
                                    grants_all=role.grants_all,
                                    permissions=sorted(set(role.permission_codes) | set(extra)))
-    auth_service.save_role(uow, code="purchasing", name_zh="采购", name_en="Purchasing",
-                           permissions=[ITEM_VIEW, ITEM_EDIT])
 
 
 def _items(uow: UnitOfWork) -> dict[str, int]:

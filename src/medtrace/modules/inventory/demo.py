@@ -18,31 +18,12 @@ from medtrace.modules.inventory import service
 from medtrace.modules.inventory.counts import service as counts
 from medtrace.modules.inventory.counts.models import CountLine
 from medtrace.modules.inventory.permissions import (
-    COUNT_MANAGE,
-    COUNT_PERFORM,
-    LOCATION_EDIT,
-    MIN_STOCK_EDIT,
-    STOCK_ADJUST,
-    STOCK_MOVE,
-    STOCK_VIEW,
+    ROLE_GRANTS,
 )
 from medtrace.modules.inventory.schemas import MoveCreate
 from medtrace.platform.actor import SYSTEM
 from medtrace.platform.auth import service as auth_service
 from medtrace.platform.db.uow import UnitOfWork
-
-ROLE_GRANTS = {
-    # the keeper moves stock, opens and counts sheets; the supervisor (or QA) approves the counts, posting
-    # their variances, so a count always has a second person
-    "warehouse": [STOCK_VIEW, STOCK_MOVE, LOCATION_EDIT, COUNT_MANAGE, COUNT_PERFORM],
-    "warehouse_lead": [STOCK_VIEW, STOCK_MOVE, STOCK_ADJUST, LOCATION_EDIT, COUNT_MANAGE,
-                       MIN_STOCK_EDIT],
-    "qa": [STOCK_VIEW, STOCK_MOVE, STOCK_ADJUST],
-    "production": [STOCK_VIEW],
-    "sales": [STOCK_VIEW],
-    "service": [STOCK_VIEW],
-    "purchasing": [STOCK_VIEW],
-}
 
 #: code, Chinese name, English name, kind, parent, stock status, temperature zone, role
 LOCATIONS = [

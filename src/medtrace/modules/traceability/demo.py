@@ -6,24 +6,10 @@ stock ledger, which journals here."""
 from __future__ import annotations
 
 from medtrace.modules.traceability.permissions import (
-    LOT_HOLD,
-    LOT_RECALL,
-    LOT_RELEASE,
-    TRACE_RECORD,
-    TRACE_VIEW,
+    ROLE_GRANTS,
 )
 from medtrace.platform.auth import service as auth_service
 from medtrace.platform.db.uow import UnitOfWork
-
-ROLE_GRANTS = {
-    "warehouse": [TRACE_VIEW, TRACE_RECORD],
-    "warehouse_lead": [TRACE_VIEW, TRACE_RECORD, LOT_HOLD],
-    "qa": [TRACE_VIEW, LOT_RELEASE, LOT_HOLD, LOT_RECALL],
-    "production": [TRACE_VIEW, TRACE_RECORD],
-    "sales": [TRACE_VIEW],
-    "service": [TRACE_VIEW, TRACE_RECORD],
-    "purchasing": [TRACE_VIEW],
-}
 
 
 def load(uow: UnitOfWork) -> None:
