@@ -62,6 +62,28 @@ def test_the_demo_story_traces_backward_and_forward(demo):
     assert recall["root"]["quantities"]["in_stock_total"] == "16"
 
 
+def test_every_demo_lot_is_in_stock_where_the_ledger_says(demo):
+    """The whereabouts by quantity (from the journal) agree with the stock ledger's balances,
+    for every lot of the demo: receipts, releases, issues, shipments, returns, adjustments
+    and a reversed transfer."""
+    from decimal import Decimal
+
+    from medtrace.modules.inventory import queries as stock
+
+    with UnitOfWork(demo, write=False) as uow:
+        rows, _ = stock.balances(uow, stock.BalanceFilter(), limit=10000)
+        ledger: dict[int, dict[str, Decimal]] = {}
+        for r in rows:
+            if r["lot_id"] and not r["unit_id"]:
+                ledger.setdefault(r["lot_id"], {})[r["location"]] = Decimal(r["quantity"])
+        assert len(ledger) >= 10
+        for lot_id, places in ledger.items():
+            root = traceability.forward(uow, traceability.get_object(uow, lot_id))["root"]
+            journal = {s["location"]: Decimal(s["quantity"])
+                       for s in root["quantities"]["in_stock"]}
+            assert journal == {k: v for k, v in places.items() if v}, root["lot"]
+
+
 def test_the_split_lot_lists_both_customers_over_http_and_in_the_xlsx(client, demo):
     token = api_token(client, "li.na", DEMO_PASSWORD)
     answer = client.get("/api/v1/trace/forward", params={"code": "CV-D01"},
