@@ -118,9 +118,10 @@ def test_the_split_lot_lists_both_customers_over_http_and_in_the_xlsx(client, de
 #: demo user, pages of the job (each must open), a page outside it (must be refused)
 JOBS = {
     "wang.wei": (["/trace?code=CV-D01&direction=forward", "/inventory/stock",
-                  "/inventory/transfer"], "/inventory/adjust"),
+                  "/inventory/transfer", "/inventory/counts", "/inventory/counts/new"],
+                 "/inventory/adjust"),
     "zhao.lei": (["/trace?code=PCB-A01&direction=forward", "/inventory/stock",
-                  "/inventory/adjust"], "/admin/users"),
+                  "/inventory/adjust", "/inventory/counts"], "/admin/users"),
     "li.na": (["/trace?code=PCB-A01&direction=forward", "/trace?code=IP2-D0001",
                "/inventory/adjust", "/audit", "/partners", "/catalog/items"], "/admin/users"),
     "zhang.min": (["/trace?code=IP2-D0001", "/inventory/stock", "/catalog/items"],
@@ -147,7 +148,7 @@ def test_a_count_is_approved_by_someone_other_than_its_counter(client, demo):
 
     lead, keeper, qa = bearer("zhao.lei"), bearer("wang.wei"), bearer("li.na")
     base = "/api/v1/inventory/counts"
-    made = client.post(base, headers=lead, json={"location": "WH-SJ-A03"})
+    made = client.post(base, headers=lead, json={"location": "WH-SJ-A01"})
     assert made.status_code == 201, made.text
     sheet = made.json()["id"]
     started = client.post(f"{base}/{sheet}/start", headers=lead)

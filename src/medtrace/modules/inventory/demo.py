@@ -17,9 +17,7 @@ from medtrace.modules import catalog, partners, traceability
 from medtrace.modules.inventory import service
 from medtrace.modules.inventory.counts import service as counts
 from medtrace.modules.inventory.counts.models import CountLine
-from medtrace.modules.inventory.permissions import (
-    ROLE_GRANTS,
-)
+from medtrace.modules.inventory.permissions import ROLE_GRANTS
 from medtrace.modules.inventory.schemas import MoveCreate
 from medtrace.platform.actor import SYSTEM
 from medtrace.platform.auth import service as auth_service
@@ -208,14 +206,14 @@ def _story(uow: UnitOfWork) -> None:
     s = _Stock(uow)
     if any(item is None for item in s.items.values()):
         return
-    qz, a01, a02, a03 = "WH-SJ-QZ", "WH-SJ-A01", "WH-SJ-A02", "WH-SJ-A03"
+    qz, a01, a02 = "WH-SJ-QZ", "WH-SJ-A01", "WH-SJ-A02"  # bin A-03 is the demo's count
     part = traceability.Part
     # Components from two suppliers, received, released and issued to the work order.
     received = {}
     for item, number, qty, supplier, doc, days, bin_ in (
-            ("PCB-MAIN", "PCB-A01", 20, "SUP-PCB", "RC-3001", 120, a03),
+            ("PCB-MAIN", "PCB-A01", 20, "SUP-PCB", "RC-3001", 120, a01),
             ("TUBE-PVC", "TB-K01", 100, "SUP-KANGDA", "RC-3002", 115, a01),
-            ("BAT-LI", "BAT-H01", 10, "SUP-PCB", "RC-3003", 112, a03)):
+            ("BAT-LI", "BAT-H01", 10, "SUP-PCB", "RC-3003", 112, a01)):
         lot = s.lot(item, "", days + 10, status="released", supplier=supplier, number=number,
                     expiry_days=700 if item == "TUBE-PVC" else None)
         s.move(item, qty, "V-SUPPLIER", qz, "receipt", s.day(days), thing=lot, doc=doc,

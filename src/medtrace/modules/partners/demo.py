@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from medtrace.modules.partners import service
-from medtrace.modules.partners.permissions import (
-    ROLE_GRANTS,
-)
+from medtrace.modules.partners.permissions import ROLE_GRANTS
 from medtrace.modules.partners.schemas import DocumentWrite, PartnerCreate
 from medtrace.platform.auth import service as auth_service
 from medtrace.platform.db.uow import UnitOfWork

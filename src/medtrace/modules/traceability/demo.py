@@ -5,9 +5,7 @@ stock ledger, which journals here."""
 
 from __future__ import annotations
 
-from medtrace.modules.traceability.permissions import (
-    ROLE_GRANTS,
-)
+from medtrace.modules.traceability.permissions import ROLE_GRANTS
 from medtrace.platform.auth import service as auth_service
 from medtrace.platform.db.uow import UnitOfWork
 
