@@ -85,6 +85,10 @@ app = typer.Typer(
 demo_app = typer.Typer(help="Demo data for trying MedTrace out.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
 
+roles_app = typer.Typer(help="The built-in job roles a new plant starts from.",
+                        no_args_is_help=True)
+app.add_typer(roles_app, name="roles")
+
 errors_app = typer.Typer(help="The catalogue of error codes.", no_args_is_help=True)
 app.add_typer(errors_app, name="errors")
 
@@ -213,6 +217,23 @@ def demo_logins() -> None:
     typer.echo("Demo logins (user / password / role):")
     for username, password, role in rows:
         typer.echo(f"  {username:<12} {password:<16} {role}")
+
+
+@roles_app.command("init")
+def roles_init() -> None:
+    """Create the job roles (warehouse, warehouse_lead, qa, production, sales, service,
+    purchasing) with every module's permissions for them; existing roles are not changed."""
+    from medtrace.platform.db.session import Database
+    from medtrace.platform.db.uow import UnitOfWork
+    from medtrace.registry import init_roles
+    from medtrace.settings import get_settings
+
+    settings = get_settings()
+    db = Database.from_url(settings.database_url)
+    with UnitOfWork(db, timezone=settings.timezone) as uow:
+        created = init_roles(uow)
+    db.dispose()
+    typer.echo(f"roles created: {', '.join(created)}" if created else "every job role exists")
 
 
 @errors_app.command("docs")

@@ -96,6 +96,27 @@ def load_demo(uow: UnitOfWork, *, only_if_empty: bool = False) -> DemoResult:
     return demo.load_demo(uow, demo_steps(), only_if_empty=only_if_empty)
 
 
+def role_grants() -> list[dict[str, list[str]]]:
+    """Every module's share of the built-in job roles (``ROLE_GRANTS`` in its
+    ``permissions.py``), lowest module first."""
+    import importlib
+
+    found = []
+    for package in module_packages():
+        grants = getattr(importlib.import_module(f"{package}.permissions"), "ROLE_GRANTS", None)
+        if grants:
+            found.append(grants)
+    return found
+
+
+def init_roles(uow: UnitOfWork) -> list[str]:
+    """``medtrace roles init``: the built-in job roles a new plant starts from, with every
+    module's permissions; roles that exist are left as they are. The codes created."""
+    from medtrace.platform.auth import roles
+
+    return roles.ensure_job_roles(uow, role_grants())
+
+
 def register_menus_and_tiles() -> None:
     """Put every module's menu entries and dashboard tiles where the layout finds them."""
     from medtrace.platform.web.dashboard import Panel, register_panel

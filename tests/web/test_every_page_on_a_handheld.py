@@ -42,6 +42,9 @@ def _detail_paths(page, base: str) -> list[str]:  # type: ignore[no-untyped-def]
     if sheets.ok and sheets.json()["items"]:
         sheet = sheets.json()["items"][0]["id"]
         found += [f"/inventory/counts/{sheet}", f"/inventory/counts/{sheet}/review"]
+    # the demo story's traces (README): a lot's quantities, customers, a recall scope
+    found += ["/trace?code=CV-D01&direction=forward", "/trace?code=PCB-A01&direction=forward",
+              "/trace?code=IP2-D0001&direction=backward"]
     return found
 
 

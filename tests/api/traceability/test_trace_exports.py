@@ -33,7 +33,9 @@ def test_forward_csv_holds_every_unit_lot_and_container_with_chinese_headings(tr
     assert by_number["SN-3"][4] == "已安装" and by_number["SN-3"][6] == "HSP-2"
     assert by_number["SA-1"][0] == "半成品"
     assert by_number[plant["case_sscc"]][0] == "包装容器"
-    assert sorted(by_number) == sorted(["SN-1", "SN-2", "SN-3", "SA-1", "SA-2", "SA-3",
+    # the root lot itself comes first: where its quantity is (in stock, consumed into boards)
+    assert rows[1][2] == "P-1" and rows[1][4] in ("在库", "已消耗")
+    assert sorted(by_number) == sorted(["P-1", "SN-1", "SN-2", "SN-3", "SA-1", "SA-2", "SA-3",
                                         plant["case_sscc"]])
     disposition = answer.headers["content-disposition"]
     assert 'filename="trace-forward-PCB-P-1-' in disposition and disposition.endswith('.csv"')

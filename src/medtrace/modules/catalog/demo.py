@@ -1,5 +1,6 @@
 """Demo catalog: a serialized class II infusion pump, a class III catheter tracked by lot, and
-lot-tracked components (a main board and tubing), with the catalog permissions of the demo
+lot-tracked components (a main board, tubing, a battery pack) and a serialized subassembly
+(the pump's drive module), with the catalog permissions of the demo
 roles and a purchasing role."""
 
 from __future__ import annotations
@@ -8,19 +9,11 @@ import datetime as dt
 from decimal import Decimal
 
 from medtrace.modules.catalog import service
-from medtrace.modules.catalog.permissions import ITEM_EDIT, ITEM_STATUS, ITEM_VIEW
+from medtrace.modules.catalog.permissions import ROLE_GRANTS
 from medtrace.modules.catalog.rules import gs1_check_digit
 from medtrace.modules.catalog.schemas import ItemCreate, PackagingIn
 from medtrace.platform.auth import service as auth_service
 from medtrace.platform.db.uow import UnitOfWork
-
-ROLE_GRANTS = {
-    "warehouse": [ITEM_VIEW],
-    "qa": [ITEM_VIEW, ITEM_STATUS],
-    "production": [ITEM_VIEW],
-    "sales": [ITEM_VIEW],
-    "service": [ITEM_VIEW],
-}
 
 
 def _grant(uow: UnitOfWork) -> None:
@@ -31,8 +24,6 @@ def _grant(uow: UnitOfWork) -> None:
                                    name_en=role.name_en, description=role.description,
                                    grants_all=role.grants_all,
                                    permissions=sorted(set(role.permission_codes) | set(extra)))
-    auth_service.save_role(uow, code="purchasing", name_zh="采购", name_en="Purchasing",
-                           permissions=[ITEM_VIEW, ITEM_EDIT])
 
 
 def _items(uow: UnitOfWork) -> dict[str, int]:
@@ -49,10 +40,17 @@ def _items(uow: UnitOfWork) -> dict[str, int]:
          [("0697123456003", 1)]),
         ("TUBE-PVC", "医用PVC管路", "Medical PVC tubing", None, "lot", 730, "M", None,
          [("0697123456004", 1)]),
+        ("DRV-200", "输液泵泵送模块", "Pump drive module", None, "serial", None, "EA", None,
+         [("0697123456005", 1)]),
+        ("BAT-LI", "锂电池组", "Li-ion battery pack", None, "lot", None, "EA", None,
+         [("0697123456006", 1)]),
     ]
+    kinds = {"PCB-MAIN": "component", "TUBE-PVC": "component", "BAT-LI": "component",
+             "DRV-200": "subassembly"}
     for code, zh, en, cls, tracking, shelf, uom, reg, levels in specs:
         data = ItemCreate(
             code=code, name_zh=zh, name_en=en, class_cn=cls, tracking=tracking,
+            kind=kinds.get(code, "finished"),
             shelf_life_days=shelf, base_uom=uom, registration_number=reg,
             registration_expiry=dt.date(2029, 12, 31) if reg else None,
             min_remaining_shelf_life_days=180 if shelf else None,

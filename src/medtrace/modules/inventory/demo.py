@@ -17,27 +17,11 @@ from medtrace.modules import catalog, partners, traceability
 from medtrace.modules.inventory import service
 from medtrace.modules.inventory.counts import service as counts
 from medtrace.modules.inventory.counts.models import CountLine
-from medtrace.modules.inventory.permissions import (
-    COUNT_MANAGE,
-    COUNT_PERFORM,
-    LOCATION_EDIT,
-    STOCK_ADJUST,
-    STOCK_MOVE,
-    STOCK_VIEW,
-)
+from medtrace.modules.inventory.permissions import ROLE_GRANTS
 from medtrace.modules.inventory.schemas import MoveCreate
 from medtrace.platform.actor import SYSTEM
 from medtrace.platform.auth import service as auth_service
 from medtrace.platform.db.uow import UnitOfWork
-
-ROLE_GRANTS = {
-    "warehouse": [STOCK_VIEW, STOCK_MOVE, LOCATION_EDIT, COUNT_MANAGE, COUNT_PERFORM],
-    "qa": [STOCK_VIEW, STOCK_MOVE, STOCK_ADJUST],
-    "production": [STOCK_VIEW],
-    "sales": [STOCK_VIEW],
-    "service": [STOCK_VIEW],
-    "purchasing": [STOCK_VIEW],
-}
 
 #: code, Chinese name, English name, kind, parent, stock status, temperature zone, role
 LOCATIONS = [
@@ -86,7 +70,7 @@ class _Stock:
         self.today = uow.today()
         item = catalog.get_item_by_code
         self.items = {code: item(uow, code) for code in ("IP-200", "CVC-7F", "PCB-MAIN",
-                                                         "TUBE-PVC")}
+                                                         "TUBE-PVC", "DRV-200", "BAT-LI")}
         found = partners.get_partner_by_code
         self.partner = {code: getattr(found(uow, code), "id", None) for code in (
             "SUP-KANGDA", "SUP-PCB", "CUS-RENJI", "CUS-HUADONG")}
@@ -97,10 +81,11 @@ class _Stock:
         return (local + dt.timedelta(minutes=minutes)).astimezone(dt.UTC)
 
     def lot(self, item: str, prefix: str, made_days_ago: int, *, status: str,
-            expiry_days: int | None = None, supplier: str | None = None) -> Any:
+            expiry_days: int | None = None, supplier: str | None = None,
+            number: str | None = None) -> Any:
         made = self.today - dt.timedelta(days=made_days_ago)
         return traceability.create_lot(
-            self.uow, item_id=self.items[item].id, number=f"{prefix}{made:%y%m%d}",
+            self.uow, item_id=self.items[item].id, number=number or f"{prefix}{made:%y%m%d}",
             manufacture_date=made, status=status,
             expiry_date=self.today + dt.timedelta(days=expiry_days)
             if expiry_days is not None else None,
@@ -210,10 +195,86 @@ def _stock(uow: UnitOfWork) -> None:
     uow.context.pop("reason", None)
 
 
+def _story(uow: UnitOfWork) -> None:
+    """The plant's story, with fixed codes (README: "Trace these codes first"): main boards
+    (PCB-A01) and battery packs (BAT-H01) from Shenzhen Huadian, tubing (TB-K01) from Kangda;
+    four drive modules (DRV-0001..4, serial) made of boards and tubing; four pumps
+    (IP2-D0001..4) made of a drive module, a battery pack and tubing; pumps 1 and 2 shipped to
+    Renji (1 installed in its ICU), pump 3 to Huadong, pump 4 in stock; catheter lot CV-D01
+    shipped in part to Renji (120) and to Huadong (80), 100 in stock. PCB-A01 is the lot to
+    recall: its forward trace reaches pumps at both customers."""
+    s = _Stock(uow)
+    if any(item is None for item in s.items.values()):
+        return
+    qz, a01, a02 = "WH-SJ-QZ", "WH-SJ-A01", "WH-SJ-A02"  # bin A-03 is the demo's count
+    part = traceability.Part
+    # Components from two suppliers, received, released and issued to the work order.
+    received = {}
+    for item, number, qty, supplier, doc, days, bin_ in (
+            ("PCB-MAIN", "PCB-A01", 20, "SUP-PCB", "RC-3001", 120, a01),
+            ("TUBE-PVC", "TB-K01", 100, "SUP-KANGDA", "RC-3002", 115, a01),
+            ("BAT-LI", "BAT-H01", 10, "SUP-PCB", "RC-3003", 112, a01)):
+        lot = s.lot(item, "", days + 10, status="released", supplier=supplier, number=number,
+                    expiry_days=700 if item == "TUBE-PVC" else None)
+        s.move(item, qty, "V-SUPPLIER", qz, "receipt", s.day(days), thing=lot, doc=doc,
+               partner=supplier)
+        s.move(item, qty, qz, bin_, "release", s.day(days - 2), thing=lot, doc=doc)
+        received[item] = (lot, bin_)
+    (boards, board_bin), (tubing, tube_bin), (packs, pack_bin) = (
+        received["PCB-MAIN"], received["TUBE-PVC"], received["BAT-LI"])
+    for lot, bin_, item, qty in ((boards, board_bin, "PCB-MAIN", 4),
+                                 (tubing, tube_bin, "TUBE-PVC", 8),
+                                 (packs, pack_bin, "BAT-LI", 4)):
+        s.move(item, qty, bin_, "V-PRODUCTION", "issue", s.day(100), thing=lot, doc="WO-3001")
+    # Drive modules (serial subassemblies) from boards and tubing; pumps from a drive module,
+    # a battery pack and tubing: the genealogy links.
+    pumps = []
+    for n in range(1, 5):
+        drive = traceability.create_unit(uow, item_id=s.items["DRV-200"].id,
+                                         serial=f"DRV-{n:04d}", status="released")
+        traceability.record_event(
+            uow, step="produced", inputs=[part(boards, Decimal(1), "EA"),
+                                          part(tubing, Decimal("0.8"), "M")],
+            outputs=[drive], edge_kind="production", at=s.day(99, n).astimezone(uow.timezone),
+            doc="WO-3001", biz_location="V-PRODUCTION", location="V-PRODUCTION")
+        pump = traceability.create_unit(uow, item_id=s.items["IP-200"].id,
+                                        serial=f"IP2-D{n:04d}", status="released")
+        traceability.record_event(
+            uow, step="produced", inputs=[drive, part(packs, Decimal(1), "EA"),
+                                          part(tubing, Decimal("1.2"), "M")],
+            outputs=[pump], edge_kind="production", at=s.day(98, n).astimezone(uow.timezone),
+            doc="WO-3001", biz_location="V-PRODUCTION", location="V-PRODUCTION")
+        s.move("IP-200", 1, "V-PRODUCTION", qz, "receipt", s.day(97, n), thing=pump,
+               doc="WO-3001")
+        s.move("IP-200", 1, qz, a02, "release", s.day(95, n), thing=pump, doc="WO-3001")
+        pumps.append(pump)
+    # Shipments to two customers; pump 1 installed at Renji.
+    for pump, customer, doc, n in ((pumps[0], "CUS-RENJI", "SO-3001", 0),
+                                   (pumps[1], "CUS-RENJI", "SO-3001", 1),
+                                   (pumps[2], "CUS-HUADONG", "SO-3002", 2)):
+        s.move("IP-200", 1, a02, "V-CUSTOMER", "ship", s.day(60, n), thing=pump, doc=doc,
+               partner=customer)
+    traceability.record_event(
+        uow, step="installed", what=[pumps[0]], at=s.day(55).astimezone(uow.timezone),
+        doc="INS-3001", biz_location="仁济医院东院 ICU / Renji Hospital East, ICU",
+        destinations=[traceability.Party("owning_party", s.partner["CUS-RENJI"])])
+    # A catheter lot shipped in part to two customers.
+    split = s.lot("CVC-7F", "", 100, status="released", expiry_days=900,
+                  supplier="SUP-KANGDA", number="CV-D01")
+    s.move("CVC-7F", 300, "V-SUPPLIER", qz, "receipt", s.day(90), thing=split, doc="RC-3004",
+           partner="SUP-KANGDA")
+    s.move("CVC-7F", 300, qz, a01, "release", s.day(88), thing=split, doc="RC-3004")
+    s.move("CVC-7F", 120, a01, "V-CUSTOMER", "ship", s.day(40), thing=split, doc="SO-3003",
+           partner="CUS-RENJI")
+    s.move("CVC-7F", 80, a01, "V-CUSTOMER", "ship", s.day(35), thing=split, doc="SO-3004",
+           partner="CUS-HUADONG")
+
+
 def load(uow: UnitOfWork) -> None:
     _grant(uow)
     _locations(uow)
     _stock(uow)
+    _story(uow)
     _count(uow)
 
 

@@ -13,3 +13,18 @@ COUNT_MANAGE = declare("inventory.count.manage", N_("Create count sheets and sta
 COUNT_PERFORM = declare("inventory.count.perform",
                         N_("Count stock blind on a count sheet and submit it"))
 MIN_STOCK_EDIT = declare("inventory.minstock.edit", N_("Set minimum stock levels per site"))
+
+#: what each built-in job role (platform/auth/roles.py) may do here: what a new plant starts
+#: from (`medtrace roles init`) and what the demo users hold
+ROLE_GRANTS = {
+    # the keeper moves stock, opens and counts sheets; the supervisor (or QA) approves the
+    # counts, posting their variances, so a count always has a second person
+    "warehouse": [STOCK_VIEW, STOCK_MOVE, LOCATION_EDIT, COUNT_MANAGE, COUNT_PERFORM],
+    "warehouse_lead": [STOCK_VIEW, STOCK_MOVE, STOCK_ADJUST, LOCATION_EDIT, COUNT_MANAGE,
+                       MIN_STOCK_EDIT],
+    "qa": [STOCK_VIEW, STOCK_MOVE, STOCK_ADJUST],
+    "production": [STOCK_VIEW],
+    "sales": [STOCK_VIEW],
+    "service": [STOCK_VIEW],
+    "purchasing": [STOCK_VIEW],
+}

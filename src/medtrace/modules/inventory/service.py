@@ -313,7 +313,9 @@ def _journal(uow: UnitOfWork, move: StockMove, purpose: rules.Purpose, source: L
         sources=parties if step == "received" else [],
         destinations=parties if step == "shipped" else [],
         extra={"stock_move": move.id, "purpose": purpose.name, "from": source.code,
-               "to": target.code, "reason_code": move.reason_code})
+               "to": target.code, "reason_code": move.reason_code,
+               # whether each side holds stock: the lot's whereabouts by quantity
+               "from_stock": is_internal(source), "to_stock": is_internal(target)})
 
 
 def reverse_move(uow: UnitOfWork, *, move_id: int, reason: str, actor: Actor) -> StockMove:

@@ -6,23 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 from medtrace.modules.partners import service
-from medtrace.modules.partners.permissions import (
-    APPROVAL_DECIDE,
-    APPROVAL_REQUEST,
-    ASL_EDIT,
-    PARTNER_EDIT,
-    PARTNER_VIEW,
-)
+from medtrace.modules.partners.permissions import ROLE_GRANTS
 from medtrace.modules.partners.schemas import DocumentWrite, PartnerCreate
 from medtrace.platform.auth import service as auth_service
 from medtrace.platform.db.uow import UnitOfWork
-
-ROLE_GRANTS = {
-    "warehouse": [PARTNER_VIEW],
-    "qa": [PARTNER_VIEW, APPROVAL_DECIDE, ASL_EDIT],
-    "sales": [PARTNER_VIEW, PARTNER_EDIT, APPROVAL_REQUEST],
-    "purchasing": [PARTNER_VIEW, PARTNER_EDIT, APPROVAL_REQUEST],
-}
 
 
 def _grant(uow: UnitOfWork) -> None:

@@ -8,3 +8,13 @@ APPROVAL_DECIDE = declare("partners.approval.decide",
                           N_("Approve or reject first-operation approvals (QA)"))
 ASL_EDIT = declare("partners.approved_supplier.edit",
                    N_("Put suppliers on and take them off items' approved-supplier lists"))
+
+#: what each built-in job role (platform/auth/roles.py) may do here: what a new plant starts
+#: from (`medtrace roles init`) and what the demo users hold
+ROLE_GRANTS = {
+    "warehouse": [PARTNER_VIEW],
+    "warehouse_lead": [PARTNER_VIEW],
+    "qa": [PARTNER_VIEW, APPROVAL_DECIDE, ASL_EDIT],
+    "sales": [PARTNER_VIEW, PARTNER_EDIT, APPROVAL_REQUEST],
+    "purchasing": [PARTNER_VIEW, PARTNER_EDIT, APPROVAL_REQUEST],
+}

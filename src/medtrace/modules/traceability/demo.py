@@ -1,25 +1,13 @@
-"""Demo data of traceability: what each demo role may do with lots, units and traces (the lots
-themselves are made by the inventory demo's receipts)."""
+"""The traceability permissions of the demo roles: everyone whose job touches a lot or a unit
+may trace it; those who make, move, install or judge things record or decide. The demo's
+story itself (lots, units, genealogy, shipments) is written by the inventory demo, through the
+stock ledger, which journals here."""
 
 from __future__ import annotations
 
-from medtrace.modules.traceability.permissions import (
-    LOT_HOLD,
-    LOT_RECALL,
-    LOT_RELEASE,
-    TRACE_RECORD,
-    TRACE_VIEW,
-)
+from medtrace.modules.traceability.permissions import ROLE_GRANTS
 from medtrace.platform.auth import service as auth_service
 from medtrace.platform.db.uow import UnitOfWork
-
-ROLE_GRANTS = {
-    "warehouse": [TRACE_VIEW, TRACE_RECORD],
-    "qa": [TRACE_VIEW, LOT_RELEASE, LOT_HOLD, LOT_RECALL],
-    "production": [TRACE_VIEW, TRACE_RECORD],
-    "sales": [TRACE_VIEW],
-    "service": [TRACE_VIEW],
-}
 
 
 def load(uow: UnitOfWork) -> None:

@@ -12,3 +12,15 @@ TRACE_IMPORT = declare("traceability.trace.import", N_("Bulk-import traceability
 EPCIS_CAPTURE = declare("traceability.epcis.capture", N_("Capture EPCIS events from other systems"))
 
 STATUS_PERMISSIONS = {"release": LOT_RELEASE, "hold": LOT_HOLD, "recall": LOT_RECALL}
+
+#: what each built-in job role (platform/auth/roles.py) may do here: what a new plant starts
+#: from (`medtrace roles init`) and what the demo users hold
+ROLE_GRANTS = {
+    "warehouse": [TRACE_VIEW, TRACE_RECORD],
+    "warehouse_lead": [TRACE_VIEW, TRACE_RECORD, LOT_HOLD],
+    "qa": [TRACE_VIEW, LOT_RELEASE, LOT_HOLD, LOT_RECALL],
+    "production": [TRACE_VIEW, TRACE_RECORD],
+    "sales": [TRACE_VIEW],
+    "service": [TRACE_VIEW, TRACE_RECORD],
+    "purchasing": [TRACE_VIEW],
+}

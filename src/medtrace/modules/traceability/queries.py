@@ -22,6 +22,7 @@ from medtrace.modules import catalog, partners
 from medtrace.modules.traceability import rules
 from medtrace.modules.traceability.errors import TraceCodeAmbiguous, TraceInvalid, TraceNotFound
 from medtrace.modules.traceability.models import Event, EventObject, TraceObject
+from medtrace.modules.traceability.whereabouts import queries as whereabouts
 from medtrace.platform.db.base import Quantity, UTCDateTime
 from medtrace.platform.db.uow import UnitOfWork
 
@@ -241,7 +242,8 @@ def backward(uow: UnitOfWork, thing: TraceObject) -> dict[str, Any]:
     units.sort(key=lambda x: (x["item"] or "", x["serial"]))
     containers.sort(key=lambda x: x["sscc"])
     root_lot = rows[0].root_lot_code if rows else None
-    return {"root": describe(uow, thing, names, lot_code=root_lot if rows else _MISSING),
+    root = describe(uow, thing, names, lot_code=root_lot if rows else _MISSING)
+    return {"root": whereabouts.with_quantities(uow, root, thing),
             "lots": lots, "units": units, "containers": containers,
             "suppliers": sorted(suppliers)}
 
@@ -358,11 +360,13 @@ def forward(uow: UnitOfWork, thing: TraceObject) -> dict[str, Any]:
     subassemblies.sort(key=_UNIT_KEYS)
     lots.sort(key=lambda x: (x["item"] or "", x["lot"]))
     containers.sort(key=lambda c: c["sscc"])
-    return {"root": describe(uow, thing, names), "lots": lots, "units": units,
+    root = whereabouts.with_quantities(uow, describe(uow, thing, names), thing)
+    return {"root": root, "lots": lots, "units": units,
             "subassemblies": subassemblies, "containers": containers,
             "totals": {"units": len(units), "by_customer": dict(sorted(by_customer.items())),
                        "by_status": dict(by_status), "lots": len(lots),
-                       "subassemblies": len(subassemblies), "containers": len(containers)}}
+                       "subassemblies": len(subassemblies), "containers": len(containers),
+                       "customers": whereabouts.forward_customers(uow, root, lots, units)}}
 
 
 def _lot_refs(uow: UnitOfWork, ids: Iterable[int]) -> dict[int, tuple[str, dt.date | None]]:
@@ -423,7 +427,8 @@ def timeline(uow: UnitOfWork, thing: TraceObject, *, limit: int = 10000) -> dict
             "event_id": ev.event_uid})
         if len(events) >= limit:
             break
-    return {"root": describe(uow, thing), "events": events}
+    return {"root": whereabouts.with_quantities(uow, describe(uow, thing), thing),
+            "events": events}
 
 
 def _zone(offset: str) -> dt.tzinfo:

@@ -171,4 +171,13 @@ def _scope_summary(answer: dict[str, Any], locale: str
     totals = answer["totals"]
     rows.append([translate(N_("Total"), locale), totals["units"],
                  *(totals["by_status"].get(s, 0) for s in states)])
+    # every customer that received any quantity of a lot in the scope, with the quantities
+    received = {c["customer"]: "; ".join(f"{x['item'] or ''} {x['lot']}: {x['quantity']} "
+                                         f"{x['uom'] or ''}".strip() for x in c["lots"])
+                for c in totals.get("customers", [])}
+    head.append(translate(N_("Lots and quantities"), locale))
+    for row in rows[:-1]:
+        row.append(received.pop(row[0], ""))
+    rows[-1].append("")
+    rows[-1:-1] = [[code, 0, *(0 for _s in states), text] for code, text in received.items()]
     return translate(N_("Recall scope by customer"), locale), head, rows

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Any
 
 from starlette.responses import Response
@@ -65,7 +66,7 @@ def backward_rows(answer: dict[str, Any], locale: str) -> list[list[Any]]:
 
 FORWARD_HEADINGS = (N_("Kind"), N_("Item"), N_("Lot, serial or SSCC"), N_("Lot"),
                     N_("Whereabouts"), N_("Quality status"), N_("Customer"), N_("Holder"),
-                    N_("Location"), N_("Expiry date"))
+                    N_("Location"), N_("Expiry date"), N_("Quantity"), N_("Unit of measure"))
 FINISHED, SUBASSEMBLY = N_("finished unit"), N_("subassembly")
 
 
@@ -73,18 +74,45 @@ def forward_rows(answer: dict[str, Any], locale: str) -> list[list[Any]]:
     rows: list[list[Any]] = []
     state = lambda s: labels.label(labels.STATES, s, locale)  # noqa: E731
     status = lambda s: labels.label(labels.STATUSES, s, locale)  # noqa: E731
+    root = answer["root"]
+    if root.get("quantities"):  # the lot itself: where its quantity is
+        rows.extend(_root_lot_rows(root, locale))
     for kind, units in ((FINISHED, answer["units"]), (SUBASSEMBLY, answer["subassemblies"])):
         for u in units:
             rows.append([translate(kind, locale), u["item"], u["serial"], u["lot"],
                          state(u["status"]), status(u["quality_status"]), u["customer"],
-                         u["holder"], u["location"], None])
+                         u["holder"], u["location"], None, 1, None])
+    lot_kind = labels.label(labels.KINDS, "lot", locale)
     for x in answer["lots"]:
-        rows.append([labels.label(labels.KINDS, "lot", locale), x["item"], x["lot"], None,
-                     state(x["state"]), status(x["status"]), None, None, None,
-                     _date(x["expiry"])])
+        line = [lot_kind, x["item"], x["lot"], None, state(x["state"]), status(x["status"])]
+        # one line per customer that received some of it (with the quantity), or one line
+        for c in x.get("customers") or [None]:
+            rows.append([*line, c and c["customer"], None, None, _date(x["expiry"]),
+                         _number(c and c["quantity"]), c and c["uom"]])
     for c in answer["containers"]:
         rows.append([labels.label(labels.KINDS, "container", locale), None, c["sscc"], None,
-                     state(c["status"]), None, c["customer"], None, None, None])
+                     state(c["status"]), None, c["customer"], None, None, None, None, None])
+    return rows
+
+
+def _number(value: str | None) -> Decimal | None:
+    return Decimal(value) if value is not None else None
+
+
+def _root_lot_rows(root: dict[str, Any], locale: str) -> list[list[Any]]:
+    """The root lot's quantity in stock per location, shipped per customer (and ship-to) and
+    consumed into each parent."""
+    q, kind = root["quantities"], labels.label(labels.KINDS, "lot", locale)
+    state = lambda s: labels.label(labels.STATES, s, locale)  # noqa: E731
+    status = labels.label(labels.STATUSES, root.get("status"), locale)
+    head = [kind, root.get("item"), root.get("lot"), None]
+    expiry = _date(root.get("expiry"))
+    rows = [[*head, state("in_stock"), status, None, None, s["location"], expiry,
+             _number(s["quantity"]), q["uom"]] for s in q["in_stock"]]
+    rows += [[*head, state("shipped"), status, s["customer"], s["ship_to"], None, expiry,
+              _number(s["quantity"]), q["uom"]] for s in q["shipped"]]
+    rows += [[*head, state("consumed"), status, None, None, f"{p['item'] or ''} {p['code']}",
+              expiry, _number(p["quantity"]), p["uom"]] for p in q["consumed_into"]]
     return rows
 
 
