@@ -75,6 +75,48 @@ class _Answer(BaseModel):
 Quantity = Annotated[str, Field(description="A decimal number as text, e.g. `12.5`")]
 
 
+class CustomerQuantity(_Answer):
+    """How much of a lot one customer received (net of returns)."""
+
+    customer: str
+    quantity: Quantity
+    uom: str | None = None
+
+
+class LocationQuantity(_Answer):
+    location: str
+    quantity: Quantity
+
+
+class ShippedQuantity(_Answer):
+    customer: str
+    ship_to: str | None = None
+    quantity: Quantity
+
+
+class ConsumedInto(_Answer):
+    kind: str
+    code: str
+    item: str | None = None
+    link: str | None = None
+    quantity: Quantity | None = None
+    uom: str | None = None
+
+
+class LotQuantities(_Answer):
+    """A lot's whereabouts by quantity: in stock per location, shipped per customer and
+    ship-to, consumed into which parents."""
+
+    uom: str | None = None
+    in_stock: list[LocationQuantity] = []
+    in_stock_total: Quantity | None = None
+    shipped: list[ShippedQuantity] = []
+    shipped_total: Quantity | None = None
+    returned_total: Quantity | None = None
+    consumed_into: list[ConsumedInto] = []
+    consumed_total: Quantity | None = None
+
+
 class TraceRoot(_Answer):
     """The traced thing: a lot, a serial unit or a container (the fields of its kind)."""
 
@@ -100,6 +142,9 @@ class TraceRoot(_Answer):
     holder: str | None = None
     location: str | None = None
     since: dt.datetime | None = None
+    customers: list[CustomerQuantity] = Field(
+        [], description="Every customer that received any quantity (a lot)")
+    quantities: LotQuantities | None = Field(None, description="A lot's whereabouts by quantity")
 
 
 class TraceReceipt(_Answer):
@@ -157,6 +202,9 @@ class ForwardLot(_Answer):
     status: str
     state: str | None = None
     expiry: dt.date | None = None
+    uom: str | None = None
+    customers: list[CustomerQuantity] = Field(
+        [], description="Every customer that received any quantity of this lot")
 
 
 class ForwardUnit(_Answer):
@@ -172,11 +220,28 @@ class ForwardUnit(_Answer):
     id: int
 
 
+class CustomerLot(_Answer):
+    item: str | None = None
+    lot: str
+    quantity: Quantity
+    uom: str | None = None
+
+
+class CustomerTotal(_Answer):
+    """What one customer received: serial units counted, lots by quantity."""
+
+    customer: str
+    units: int
+    lots: list[CustomerLot] = []
+
+
 class ForwardTotals(_Answer):
     """Computed on the whole answer, whatever the page."""
 
     units: int
     by_customer: dict[str, int]
+    customers: list[CustomerTotal] = Field(
+        [], description="Every customer reached: units counted, lots by quantity")
     by_status: dict[str, int]
     lots: int
     subassemblies: int
