@@ -32,6 +32,7 @@ PLATFORM: tuple[str, ...] = (
     "medtrace.platform.jobs",
     "medtrace.platform.customfields",
     "medtrace.platform.numbering",
+    "medtrace.platform.workflows",
 )
 
 MODULES: tuple[str | tuple[str, ...], ...] = (

@@ -56,7 +56,7 @@ def test_every_table_name_is_prefixed_by_its_owner():
 
     modules = [m.name for m in pkgutil.iter_modules(medtrace.modules.__path__) if m.ispkg]
     owners = ("platform_", "auth_", "audit_", "esign_", "idempotency_", "customfields_", "events_",
-              "jobs_", "numbering_",
+              "jobs_", "numbering_", "workflow_",
               *(f"{name}_" for name in modules))
     for name in metadata.tables:
         assert name.startswith(owners), f"{name} has no owner prefix"
