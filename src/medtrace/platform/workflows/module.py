@@ -1,11 +1,16 @@
 """Workflows: approvals as versioned BPMN 2.0 processes."""
 
-from medtrace.platform.modules import Module
+from medtrace.platform.modules import N_, Command, Menu, Module
 
 MODULE = Module(
     name="workflows",
     package="medtrace.platform.workflows",
     summary="Approvals as versioned BPMN 2.0 processes: tasks, signatures, timers.",
     models=("medtrace.platform.workflows.models",),
+    api=("medtrace.platform.workflows.api:router",),
+    pages=("medtrace.platform.workflows.web.inbox:router",),
+    menu=(Menu("tasks", N_("My tasks"), "/tasks", 50, None),),
+    commands=(Command("workflows", "medtrace.platform.workflows.cli:app",
+                      "Workflows: BPMN 2.0 definitions and their versions."),),
     jobs=("medtrace.platform.workflows.jobs:TIMERS",),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from medtrace.platform.enums import LabelledEnum
 from medtrace.platform.i18n import N_
@@ -27,6 +28,17 @@ class TaskStatus(LabelledEnum):
     OPEN = "open", N_("open")
     COMPLETED = "completed", N_("completed")
     CANCELLED = "cancelled", N_("cancelled")
+
+
+def may_do(task: Any, person: Any, roles: set[str]) -> bool:
+    """Whether ``person`` (an Actor holding ``roles``) may complete ``task``: its permission,
+    then its assignee, people, roles or escalation role (a task naming none is anyone's)."""
+    if task.permission and not person.can(task.permission):
+        return False
+    if task.assignee_id is not None:
+        return bool(person.id == task.assignee_id)
+    wanted = set(task.roles) | ({task.escalated_to} if task.escalated_to else set())
+    return person.name in task.users or bool(roles & wanted) or (not task.users and not wanted)
 
 
 def duration(text: str) -> dt.timedelta:

@@ -50,6 +50,7 @@ from medtrace.platform.workflows.rules import (
     TaskStatus,
     VersionStatus,
     duration,
+    may_do,
 )
 
 # --- what modules plug in ------------------------------------------------------------------
@@ -330,17 +331,8 @@ def acting_for(uow: UnitOfWork, actor: Actor) -> list[Actor]:
 def eligible(uow: UnitOfWork, task: WorkflowTask, actor: Actor) -> Actor | None:
     """Who the actor acts as on this task (themself or a delegator), or None."""
     for person in acting_for(uow, actor):
-        if task.permission and not person.can(task.permission):
-            continue
-        if task.assignee_id is not None:
-            if person.id == task.assignee_id:
-                return person
-            continue
         user = uow.session.get(User, person.id)
-        roles = {r.code for r in user.roles} if user is not None else set()
-        wanted = set(task.roles) | ({task.escalated_to} if task.escalated_to else set())
-        if person.name in task.users or roles & wanted or (
-                not task.users and not wanted):
+        if user is not None and may_do(task, person, {r.code for r in user.roles}):
             return person
     return None
 
