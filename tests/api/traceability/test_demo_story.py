@@ -173,7 +173,8 @@ def test_a_new_plant_starts_from_the_job_roles_the_demo_users_hold(db):
 
     with UnitOfWork(db) as uow:
         assert init_roles(uow) == ["warehouse", "warehouse_lead", "qa", "production", "sales",
-                                   "service", "purchasing"]
+                                   "service", "purchasing", "finance", "engineering",
+                                   "management"]
     with UnitOfWork(db) as uow:
         assert init_roles(uow) == []  # existing roles are left as they are
         fresh = {r.code: set(r.permission_codes) for r in service.list_roles(uow)}

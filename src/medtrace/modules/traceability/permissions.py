@@ -23,4 +23,7 @@ ROLE_GRANTS = {
     "sales": [TRACE_VIEW],
     "service": [TRACE_VIEW, TRACE_RECORD],
     "purchasing": [TRACE_VIEW],
+    "finance": [TRACE_VIEW],
+    "engineering": [TRACE_VIEW],
+    "management": [TRACE_VIEW],
 }

@@ -22,6 +22,10 @@ JOB_ROLES: list[tuple[str, str, str, list[str]]] = [
     ("sales", "销售", "Sales", []),
     ("service", "售后服务", "Service", []),
     ("purchasing", "采购", "Purchasing", []),
+    # approvers the shipped workflows name (docs/workflows.md)
+    ("finance", "财务审批", "Finance approver", []),
+    ("engineering", "研发工程", "Engineering", []),
+    ("management", "管理层", "Management", []),
 ]
 
 

@@ -101,3 +101,18 @@ def import_file(
                        f"(sha256 {row.checksum[:12]})")
     finally:
         db.dispose()
+
+
+@app.command("defaults")
+def defaults() -> None:
+    """Import MedTrace's shipped definitions as drafts (those whose kind of record is installed
+    and that the plant has not defined); publish them after review."""
+    from medtrace.platform.workflows.defaults import install_defaults
+
+    db = Database.from_url(get_settings().database_url)
+    try:
+        with _uow(db, write=True) as uow:
+            keys = install_defaults(uow, actor=uow.context["actor"])
+        typer.echo("imported as drafts: " + (", ".join(keys) or "none"))
+    finally:
+        db.dispose()
