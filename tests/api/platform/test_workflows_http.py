@@ -17,8 +17,8 @@ from medtrace.platform.workflows.permissions import ADMIN_WORKFLOWS, PUBLISH_WOR
 from tests.factories.auth import PASSWORD, api_token, csrf_from, make_role, make_user, web_login
 
 BPMN = Path(__file__).parents[2] / "integration" / "platform" / "bpmn"
-declare("wf.po.approve", "Approve test orders")
-declare("wf.po.finance", "Approve test orders as finance")
+declare("wf.po.approve", "测试订单审批")  # test data: no English on Chinese pages
+declare("wf.po.finance", "测试订单财务审批")
 ORDERS: dict[str, Decimal] = {}
 wf.register_record_type(wf.RecordType(
     "test.http_order", "Test order",

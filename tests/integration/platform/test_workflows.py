@@ -24,8 +24,8 @@ from medtrace.platform.workflows.models import WorkflowInstance, WorkflowTask
 from tests.factories.auth import PASSWORD, make_role, make_user
 
 HERE = Path(__file__).parent / "bpmn"
-declare("wf.po.approve", "Approve test orders")
-declare("wf.po.finance", "Approve test orders as finance")
+declare("wf.po.approve", "测试订单审批")  # test data: no English on Chinese pages
+declare("wf.po.finance", "测试订单财务审批")
 RECORDS: dict[str, dict] = {}
 
 
