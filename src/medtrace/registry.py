@@ -98,12 +98,15 @@ def load_demo(uow: UnitOfWork, *, only_if_empty: bool = False) -> DemoResult:
 
 
 def role_grants() -> list[dict[str, list[str]]]:
-    """Every module's share of the built-in job roles (``ROLE_GRANTS`` in its
-    ``permissions.py``), lowest module first."""
+    """Every part's share of the built-in job roles (``ROLE_GRANTS`` in its
+    ``permissions.py``), the platform's first, then the modules' lowest first."""
     import importlib
+    import importlib.util
 
     found = []
-    for package in module_packages():
+    for package in [*PLATFORM, *module_packages()]:
+        if importlib.util.find_spec(f"{package}.permissions") is None:
+            continue
         grants = getattr(importlib.import_module(f"{package}.permissions"), "ROLE_GRANTS", None)
         if grants:
             found.append(grants)
@@ -128,4 +131,4 @@ def register_menus_and_tiles() -> None:
             register_nav(NavEntry(menu.key, menu.label, menu.path, menu.order, menu.permission))
         for tile in part.tiles:
             register_panel(Panel(tile.key, tile.title, tile.order, resolve(tile.provider),
-                                 tile.permission, tile.section))
+                                 tile.permission, tile.section, tile.personal))

@@ -77,7 +77,9 @@ class Tile:
     assembles them. ``section`` places the panel: ``waiting`` (what waits for the user: counts
     to approve, lots to release, licences to renew), ``alerts`` (expiring lots, stock below
     minimum, licences expiring), ``figures`` (activity, with charts for trends) or
-    ``system``. ``permission`` decides who sees it, so each role sees its own dashboard."""
+    ``system``. ``permission`` decides who sees it, so each role sees its own dashboard. A
+    ``personal`` panel is about the user (their tasks): its provider is ``provider(uow,
+    actor)``."""
 
     key: str
     title: str
@@ -85,6 +87,7 @@ class Tile:
     provider: str
     permission: str | None = None
     section: str = "figures"
+    personal: bool = False
 
     def __post_init__(self) -> None:
         if self.section not in DASHBOARD_SECTIONS:

@@ -15,12 +15,14 @@ from sqlalchemy import func, select
 from medtrace.platform import workflows as wf
 from medtrace.platform.audit import AuditEntry
 from medtrace.platform.auth import service as auth_service
+from medtrace.platform.auth.errors import Forbidden
 from medtrace.platform.auth.models import User
 from medtrace.platform.auth.permissions import declare
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.esign import SignaturePasswordWrong
 from medtrace.platform.events.models import OutboxMessage
 from medtrace.platform.workflows.models import WorkflowInstance, WorkflowTask
+from medtrace.platform.workflows.schemas import DelegationIn, ReassignIn
 from tests.factories.auth import PASSWORD, make_role, make_user
 
 HERE = Path(__file__).parent / "bpmn"
@@ -50,15 +52,19 @@ def actor(db, username):
 
 @pytest.fixture
 def people(db):
-    for code, perms in (("wf_buyer", ["wf.po.approve"]), ("wf_finance", ["wf.po.finance"]),
-                        ("wf_manager", ["wf.po.approve"]), ("wf_qa", []), ("wf_prod", []),
-                        ("wf_eng", [])):
+    for code, perms in (("wf_buyer", ["wf.po.approve", "platform.workflows.delegate"]),
+                        ("wf_finance", ["wf.po.finance"]),
+                        ("wf_manager", ["wf.po.approve", "platform.workflows.reassign"]),
+                        ("wf_qa", []), ("wf_prod", []),
+                        ("wf_eng", []), ("wf_admin", ["platform.admin.workflows"]),
+                        ("wf_publisher", ["platform.workflows.publish"])):
         make_role(db, code, perms)
     ids = {}
-    for name, roles in (("author", []), ("buyer", ["wf_buyer"]), ("buyer2", ["wf_buyer"]),
+    for name, roles in (("author", ["wf_admin", "wf_publisher"]), ("buyer", ["wf_buyer"]),
+                        ("buyer2", ["wf_buyer"]),
                         ("finance", ["wf_finance"]), ("manager", ["wf_manager"]),
                         ("qa", ["wf_qa"]), ("prod", ["wf_prod", "wf_qa"]), ("eng", ["wf_eng"]),
-                        ("publisher", []), ("stranger", [])):
+                        ("publisher", ["wf_publisher"]), ("stranger", [])):
         ids[name] = make_user(db, name, roles=roles)
     return ids
 
@@ -154,27 +160,86 @@ def test_not_the_same_person_as_the_previous_step(db, people):
         complete(db, open_tasks(db, run)["production"], "prod")
 
 
+def _delegation(to_user, starts_at, ends_at, reason, **more):
+    return DelegationIn(to_user=to_user, starts_at=starts_at, ends_at=ends_at,
+                                   reason=reason, **more)
+
+
 def test_delegation_counts_only_inside_its_time_box(db, people):
     publish(db, "po_approval.bpmn")
     run = start(db, "po_approval", "40", 100, author=people["author"])
     task = open_tasks(db, run)["buyer_ok"]
     now = dt.datetime.now(dt.UTC)
-    with UnitOfWork(db) as uow:  # a delegation that has ended
-        wf.delegate(uow, from_user_id=people["buyer"], to_user_id=people["stranger"],
-                    starts_at=now - dt.timedelta(days=3), ends_at=now - dt.timedelta(days=1),
-                    reason="holiday", actor=actor(db, "buyer"))
+    with UnitOfWork(db) as uow:  # a delegation that starts tomorrow
+        wf.delegate(uow, data=_delegation("stranger", now + dt.timedelta(days=1),
+                                          now + dt.timedelta(days=3), "holiday"),
+                    actor=actor(db, "buyer"))
     with pytest.raises(wf.NotYourTask):
         complete(db, task, "stranger")
-    with UnitOfWork(db) as uow, pytest.raises(wf.DelegationInvalid):
-        wf.delegate(uow, from_user_id=people["buyer"], to_user_id=people["stranger"],
-                    starts_at=now, ends_at=now + dt.timedelta(days=91), reason="too long",
+    for starts, ends in ((now, now + dt.timedelta(days=91)),  # too long
+                         (now - dt.timedelta(days=3), now - dt.timedelta(days=1)),  # ended
+                         (now, now - dt.timedelta(hours=1))):  # ends before it starts
+        with UnitOfWork(db) as uow, pytest.raises(wf.DelegationInvalid):
+            wf.delegate(uow, data=_delegation("stranger", starts, ends, "bad box"),
+                        actor=actor(db, "buyer"))
+    with UnitOfWork(db) as uow, pytest.raises(wf.DelegationInvalid):  # to oneself
+        wf.delegate(uow, data=_delegation("buyer", now, now + dt.timedelta(days=1), "me"),
                     actor=actor(db, "buyer"))
+    with UnitOfWork(db) as uow, pytest.raises(Forbidden):  # for someone else: admins only
+        wf.delegate(uow, data=_delegation("stranger", now, now + dt.timedelta(days=1), "x",
+                                          from_user="buyer2"), actor=actor(db, "buyer"))
+    with UnitOfWork(db) as uow, pytest.raises(Forbidden):  # no delegate permission
+        wf.delegate(uow, data=_delegation("buyer", now, now + dt.timedelta(days=1), "x"),
+                    actor=actor(db, "stranger"))
+    with UnitOfWork(db) as uow:  # a naive time is the plant's local time
+        row = wf.delegate(uow, data=_delegation(
+            "stranger", (now - dt.timedelta(hours=1)).astimezone(uow.timezone).replace(
+                tzinfo=None), now + dt.timedelta(days=2), "trade fair"),
+            actor=actor(db, "buyer"))
+        assert abs(row.starts_at.replace(tzinfo=dt.UTC) - (now - dt.timedelta(hours=1))) \
+            < dt.timedelta(seconds=1)
+        delegation_id = row.id
     with UnitOfWork(db) as uow:
-        wf.delegate(uow, from_user_id=people["buyer"], to_user_id=people["stranger"],
-                    starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(days=2),
-                    reason="trade fair", actor=actor(db, "buyer"))
+        entry = uow.session.scalar(select(AuditEntry).where(
+            AuditEntry.entity_type.like("%delegation%"),
+            AuditEntry.entity_id == str(delegation_id)))
+        assert entry is not None and entry.reason == "trade fair"
     complete(db, task, "stranger")
     assert instance(db, run).status == "completed"
+
+
+def test_an_ended_delegation_no_longer_counts(db, people):
+    publish(db, "po_approval.bpmn")
+    run = start(db, "po_approval", "41", 100, author=people["author"])
+    task = open_tasks(db, run)["buyer_ok"]
+    now = dt.datetime.now(dt.UTC)
+    with UnitOfWork(db) as uow:
+        delegation_id = wf.delegate(uow, data=_delegation(
+            "stranger", now - dt.timedelta(minutes=5), now + dt.timedelta(days=1), "fair"),
+            actor=actor(db, "buyer")).id
+    with UnitOfWork(db) as uow, pytest.raises(Forbidden):  # not theirs to end
+        wf.end_delegation(uow, delegation_id=delegation_id, actor=actor(db, "stranger"))
+    with UnitOfWork(db) as uow:
+        wf.end_delegation(uow, delegation_id=delegation_id, actor=actor(db, "buyer"))
+    with pytest.raises(wf.NotYourTask):
+        complete(db, task, "stranger")
+
+
+def test_reassigning_needs_the_permission_and_an_active_user(db, people):
+    publish(db, "po_approval.bpmn")
+    run = start(db, "po_approval", "42", 100, author=people["author"])
+    task = open_tasks(db, run)["buyer_ok"]
+    reassign = ReassignIn(username="buyer2", reason="buyer is ill")
+    with UnitOfWork(db) as uow, pytest.raises(Forbidden):
+        wf.reassign_task(uow, task_id=task, data=reassign, actor=actor(db, "buyer"))
+    with UnitOfWork(db) as uow, pytest.raises(wf.NotYourTask):
+        wf.reassign_task(uow, task_id=task, data=ReassignIn(
+            username="nobody", reason="x"), actor=actor(db, "manager"))
+    with UnitOfWork(db) as uow:
+        wf.reassign_task(uow, task_id=task, data=reassign, actor=actor(db, "manager"))
+    with pytest.raises(wf.NotYourTask):  # the task is now buyer2's alone
+        complete(db, task, "buyer")
+    complete(db, task, "buyer2")
 
 
 def test_an_overdue_task_escalates_to_the_role_the_timer_names(db, people):

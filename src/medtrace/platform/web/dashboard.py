@@ -46,9 +46,10 @@ class Panel:
     key: str
     title: str  # msgid
     order: int
-    provider: Callable[[UnitOfWork], list[Figure]]
+    provider: Callable[..., list[Figure]]  # (uow) or, when personal, (uow, actor)
     permission: str | None = None  # who may see the panel (None: every signed-in user)
     section: str = "figures"
+    personal: bool = False
 
 
 @dataclass
@@ -83,10 +84,13 @@ def build_dashboard(uow: UnitOfWork, actor: Actor | None) -> list[SectionView]:
     for panel in sorted(_panels.values(), key=lambda p: (p.order, p.key)):
         if panel.permission and (actor is None or not actor.can(panel.permission)):
             continue
+        if panel.personal and actor is None:
+            continue
         views = sections[panel.section]
         try:
             with uow.session.begin_nested():
-                views.append(PanelView(panel.key, panel.title, panel.provider(uow)))
+                figures = panel.provider(uow, actor) if panel.personal else panel.provider(uow)
+                views.append(PanelView(panel.key, panel.title, figures))
         except Exception as exc:  # one broken panel must not take the home page down
             log.error("dashboard.panel_failed", panel=panel.key, error=repr(exc))
             views.append(PanelView(panel.key, panel.title, failed=True))

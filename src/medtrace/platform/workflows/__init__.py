@@ -5,6 +5,7 @@ A kind of record opts in with ``register_record_type``; service tasks call actio
 with ``register_action``. Everything an action changes commits with the record's transaction."""
 
 from medtrace.platform.workflows import permissions  # noqa: F401 - declares the codes
+from medtrace.platform.workflows.delegations import delegate, end_delegation, reassign_task
 from medtrace.platform.workflows.errors import (
     DelegationInvalid,
     NotYourTask,
@@ -20,13 +21,11 @@ from medtrace.platform.workflows.service import (
     RecordFacts,
     RecordType,
     complete_task,
-    delegate,
     eligible,
     import_version,
     publish_version,
     published_version,
     read_diagram,
-    reassign_task,
     register_action,
     register_record_type,
     run_timers,
@@ -51,6 +50,7 @@ __all__ = [
     "complete_task",
     "delegate",
     "eligible",
+    "end_delegation",
     "import_version",
     "publish_version",
     "published_version",

@@ -14,10 +14,8 @@ from medtrace.platform.auth.models import User
 from medtrace.platform.auth.permissions import require, require_signed_in
 from medtrace.platform.web.deps import new_uow
 from medtrace.platform.web.params import PathId
-from medtrace.platform.workflows import queries, service
+from medtrace.platform.workflows import delegations, queries, service
 from medtrace.platform.workflows.errors import (
-    DelegationInvalid,
-    NotYourTask,
     WorkflowInvalid,
     WorkflowNotFound,
 )
@@ -141,6 +139,43 @@ def my_tasks(request: Request, actor: Actor = require_signed_in()) -> list[TaskR
         return [_task(t) for t in queries.inbox(uow, actor, request.state.locale)]
 
 
+def _delegation(row, from_user: str, to_user: str) -> DelegationRead:  # type: ignore[no-untyped-def]
+    return DelegationRead(id=row.id, from_user_id=row.from_user_id, to_user_id=row.to_user_id,
+                          from_user=from_user, to_user=to_user, starts_at=row.starts_at,
+                          ends_at=row.ends_at, reason=row.reason, revoked=row.revoked)
+
+
+@router.get("/tasks/delegations", operation_id="listMyDelegations",
+            response_model=list[DelegationRead],
+            summary="The delegations from or to me that have not ended")
+def my_delegations(request: Request, actor: Actor = require_signed_in()
+                   ) -> list[DelegationRead]:
+    with new_uow(request, write=False) as uow:
+        return [_delegation(*row) for row in delegations.delegations_of(uow, actor)]
+
+
+@router.post("/tasks/delegations", operation_id="delegateTasks", response_model=DelegationRead,
+             status_code=201, summary="Let another person do my tasks inside a time box")
+def delegate(request: Request, body: DelegationIn,
+             actor: Actor = require(DELEGATE_TASKS)) -> DelegationRead:
+    with new_uow(request, reason=body.reason) as uow:
+        row = delegations.delegate(uow, data=body, actor=actor)
+        names = {u.id: u.username for u in uow.session.scalars(
+            select(User).where(User.id.in_([row.from_user_id, row.to_user_id])))}
+        return _delegation(row, names[row.from_user_id], names[row.to_user_id])
+
+
+@router.post("/tasks/delegations/{delegation_id}/end", operation_id="endDelegation",
+             response_model=DelegationRead, summary="End a delegation now")
+def end_delegation(request: Request, delegation_id: PathId,
+                   actor: Actor = require_signed_in()) -> DelegationRead:
+    with new_uow(request) as uow:
+        row = delegations.end_delegation(uow, delegation_id=delegation_id, actor=actor)
+        names = {u.id: u.username for u in uow.session.scalars(
+            select(User).where(User.id.in_([row.from_user_id, row.to_user_id])))}
+        return _delegation(row, names[row.from_user_id], names[row.to_user_id])
+
+
 @router.get("/tasks/{task_id}", operation_id="getTask", response_model=TaskRead,
             summary="One task")
 def get_task(request: Request, task_id: PathId, actor: Actor = require_signed_in()) -> TaskRead:
@@ -165,25 +200,6 @@ def complete(request: Request, task_id: PathId, body: CompleteIn,
 def reassign(request: Request, task_id: PathId, body: ReassignIn,
              actor: Actor = require(REASSIGN_TASKS)) -> TaskRead:
     with new_uow(request, reason=body.reason) as uow:
-        service.reassign_task(uow, task_id=task_id, user_id=body.user_id, reason=body.reason,
-                              actor=actor)
+        delegations.reassign_task(uow, task_id=task_id, data=body, actor=actor)
         task, instance = queries.task_or_raise(uow, task_id)
         return _task(queries.describe(uow, [(task, instance)], request.state.locale)[0])
-
-
-@router.post("/tasks/delegations", operation_id="delegateTasks", response_model=DelegationRead,
-             status_code=201, summary="Let another person do my tasks inside a time box")
-def delegate(request: Request, body: DelegationIn,
-             actor: Actor = require(DELEGATE_TASKS)) -> DelegationRead:
-    if actor.kind != "user" or actor.id is None:
-        raise NotYourTask("only a person delegates their tasks")
-    with new_uow(request) as uow:
-        target = uow.session.scalar(select(User.id).where(User.username == body.to_user))
-        if target is None:
-            raise DelegationInvalid(f"no user {body.to_user}")
-        row = service.delegate(uow, from_user_id=actor.id, to_user_id=target,
-                               starts_at=body.starts_at, ends_at=body.ends_at,
-                               reason=body.reason, actor=actor)
-        return DelegationRead(id=row.id, from_user_id=row.from_user_id,
-                              to_user_id=row.to_user_id, starts_at=row.starts_at,
-                              ends_at=row.ends_at, reason=row.reason)

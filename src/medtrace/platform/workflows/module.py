@@ -1,6 +1,6 @@
 """Workflows: approvals as versioned BPMN 2.0 processes."""
 
-from medtrace.platform.modules import N_, Command, Menu, Module
+from medtrace.platform.modules import N_, Command, Menu, Module, Tile
 
 MODULE = Module(
     name="workflows",
@@ -13,4 +13,6 @@ MODULE = Module(
     commands=(Command("workflows", "medtrace.platform.workflows.cli:app",
                       "Workflows: BPMN 2.0 definitions and their versions."),),
     jobs=("medtrace.platform.workflows.jobs:TIMERS",),
+    tiles=(Tile("my_tasks", N_("My tasks"), 5, "medtrace.platform.workflows.queries:my_tasks_tile",
+                section="waiting", personal=True),),
 )

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from medtrace.platform.actor import Actor
 from medtrace.platform.auth.models import User
 from medtrace.platform.db.uow import UnitOfWork
+from medtrace.platform.i18n import N_
+from medtrace.platform.web.dashboard import Figure, count
 from medtrace.platform.workflows.errors import WorkflowNotFound
 from medtrace.platform.workflows.models import (
     WorkflowDefinition,
@@ -174,3 +176,16 @@ def due_soon(uow: UnitOfWork, within: dt.timedelta) -> int:
     return len(list(uow.session.scalars(select(WorkflowTask.id).where(
         WorkflowTask.status == TaskStatus.OPEN, WorkflowTask.due_at.is_not(None),
         WorkflowTask.due_at <= limit))))
+
+
+def my_tasks_tile(uow: UnitOfWork, actor: Actor) -> list[Figure]:
+    """The home page's "My tasks" panel: the open tasks waiting for this person, the overdue
+    ones among them, and the ones they do on someone's behalf."""
+    items = inbox(uow, actor, "en")
+    overdue = sum(1 for item in items if item.overdue)
+    behalf = sum(1 for item in items if item.on_behalf_of)
+    figures = [count(N_("Tasks waiting for me"), len(items), "/tasks"),
+               count(N_("Overdue tasks"), overdue, "/tasks")]
+    if behalf:
+        figures.append(count(N_("Tasks I do on someone's behalf"), behalf, "/tasks"))
+    return figures

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 #: a BPMN file, as text (the engine refuses files above bpmn.MAX_BYTES)
 XML = Field(max_length=2_000_000, description="BPMN 2.0 XML")
@@ -36,12 +36,27 @@ class CompleteIn(BaseModel):
 
 
 class ReassignIn(BaseModel):
-    user_id: int = Field(ge=1, le=2**31 - 1)
+    """Who takes the task: ``user_id`` or ``username`` (one of them)."""
+
+    user_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    username: str | None = Field(None, min_length=1, max_length=64)
     reason: str = Field(min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _one_person(self) -> ReassignIn:
+        if (self.user_id is None) == (self.username is None):
+            raise ValueError("give user_id or username")
+        return self
 
 
 class DelegationIn(BaseModel):
+    """A time box in which ``to_user`` may do ``from_user``'s tasks (``from_user`` defaults to
+    the person asking; naming someone else needs the reassign permission). A time without a
+    zone is the plant's local time."""
+
     to_user: str = Field(min_length=1, max_length=64, description="Username of the delegate")
+    from_user: str | None = Field(None, min_length=1, max_length=64, description=(
+        "Username whose tasks are delegated (administrators only; default: yourself)"))
     starts_at: dt.datetime
     ends_at: dt.datetime
     reason: str = Field(min_length=1, max_length=500)
@@ -91,6 +106,9 @@ class DelegationRead(BaseModel):
     id: int
     from_user_id: int
     to_user_id: int
+    from_user: str
+    to_user: str
     starts_at: dt.datetime
     ends_at: dt.datetime
     reason: str
+    revoked: bool = False

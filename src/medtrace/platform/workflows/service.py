@@ -5,7 +5,6 @@ outbox events commit together or not at all."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,11 +15,11 @@ from sqlalchemy import func, select
 from medtrace.platform import esign
 from medtrace.platform.actor import Actor
 from medtrace.platform.auth import service as auth_service
+from medtrace.platform.auth.errors import Forbidden
 from medtrace.platform.auth.models import User
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.workflows import bpmn, engine
 from medtrace.platform.workflows.errors import (
-    DelegationInvalid,
     NotYourTask,
     RecordTypeUnknown,
     TaskInputInvalid,
@@ -44,8 +43,8 @@ from medtrace.platform.workflows.models import (
     WorkflowTask,
     WorkflowVersion,
 )
+from medtrace.platform.workflows.permissions import ADMIN_WORKFLOWS, PUBLISH_WORKFLOWS
 from medtrace.platform.workflows.rules import (
-    MAX_DELEGATION,
     InstanceStatus,
     TaskStatus,
     VersionStatus,
@@ -140,6 +139,7 @@ def import_version(uow: UnitOfWork, *, xml: str, record_type: str, actor: Actor,
                    name_zh: str | None = None, name_en: str | None = None,
                    change_note: str | None = None) -> WorkflowVersion:
     """A new draft version of the process the file holds (a new definition the first time)."""
+    _ensure_may(actor, ADMIN_WORKFLOWS)
     if record_type not in _record_types:
         raise RecordTypeUnknown(record_type)
     text = xml.decode() if isinstance(xml, bytes) else xml
@@ -164,7 +164,13 @@ def import_version(uow: UnitOfWork, *, xml: str, record_type: str, actor: Actor,
     return version
 
 
+def _ensure_may(actor: Actor, permission: str) -> None:
+    if not actor.can(permission):
+        raise Forbidden(permission=permission)
+
+
 def submit_version(uow: UnitOfWork, *, version_id: int, actor: Actor) -> WorkflowVersion:
+    _ensure_may(actor, ADMIN_WORKFLOWS)
     version = _version(uow, version_id)
     if version.status != VersionStatus.DRAFT:
         raise WorkflowStateConflict("only a draft can be submitted")
@@ -177,6 +183,7 @@ def publish_version(uow: UnitOfWork, *, version_id: int, password: str, actor: A
                     comment: str | None = None) -> WorkflowVersion:
     """Approve with an e-signature (not the submitter's) and publish; the version published
     before is retired (records running on it stay on it)."""
+    _ensure_may(actor, PUBLISH_WORKFLOWS)
     version = _version(uow, version_id)
     if version.status != VersionStatus.SUBMITTED:
         raise WorkflowStateConflict("only a submitted version can be published")
@@ -394,38 +401,6 @@ def _check_duties(uow: UnitOfWork, instance: WorkflowInstance, task: WorkflowTas
                 if t.status == TaskStatus.COMPLETED and t.id != task.id]
         if done and done[-1].completed_by == actor.id:
             raise WorkflowSamePerson("the person who did the previous step may not do this one")
-
-
-def reassign_task(uow: UnitOfWork, *, task_id: int, user_id: int, reason: str,
-                  actor: Actor) -> WorkflowTask:
-    """An administrator gives an open task to one person (audited with the reason)."""
-    task = uow.session.get(WorkflowTask, task_id)
-    if task is None:
-        raise WorkflowNotFound(f"task {task_id}")
-    if task.status != TaskStatus.OPEN:
-        raise WorkflowStateConflict(f"task {task_id} is {task.status}")
-    user = uow.session.get(User, user_id)
-    if user is None or not user.active:
-        raise NotYourTask(f"user {user_id} cannot take tasks")
-    uow.context["reason"] = reason
-    task.assignee_id = user.id
-    return task
-
-
-def delegate(uow: UnitOfWork, *, from_user_id: int, to_user_id: int, starts_at: dt.datetime,
-             ends_at: dt.datetime, reason: str, actor: Actor) -> WorkflowDelegation:
-    """``to_user`` may do ``from_user``'s tasks inside the time box (at most 90 days)."""
-    target = uow.session.get(User, to_user_id)
-    if from_user_id == to_user_id or target is None or not target.active \
-            or uow.session.get(User, from_user_id) is None:
-        raise DelegationInvalid("delegate to another active user")
-    if not starts_at < ends_at or ends_at - starts_at > MAX_DELEGATION:
-        raise DelegationInvalid("the time box must end after it starts, within 90 days")
-    row = WorkflowDelegation(from_user_id=from_user_id, to_user_id=to_user_id,
-                             starts_at=starts_at, ends_at=ends_at, reason=reason[:500])
-    uow.session.add(row)
-    uow.session.flush()
-    return row
 
 
 def run_timers(uow: UnitOfWork) -> int:
