@@ -208,3 +208,30 @@ def test_the_journal_and_the_genealogy_are_append_only(db, plant):
         db.bind.execute(text("DELETE FROM traceability_edge"))
     with pytest.raises(DBAPIError), db.bind.begin_nested():
         db.bind.execute(text("UPDATE traceability_edge SET parent_id = child_id"))
+
+
+def test_backward_names_each_received_lots_order_receipt_and_inspection(db, plant):
+    """The contract of issue 13: ``lots[].receipt`` carries the receipt document, the purchase
+    order, the date, the supplier and the latest inspection decision journalled on the lot."""
+    with UnitOfWork(db) as uow:
+        valve = tr.create_lot(uow, item_id=plant["pcb"], number="P-9", supplier_id=plant["sup_pcb"],
+                              origin="received")
+        tr.record_event(uow, step="received", what=[Part(valve, tr_q("5"))], at=at(1, 23),
+                        doc="GR-7", sources=[Party("owning_party", plant["sup_pcb"])],
+                        biz_transactions=[{"type": "po", "id": "PO-3"},
+                                          {"type": "recadv", "id": "GR-7"}])
+        for verdict in ("rejected", "accepted"):  # re-inspected: the latest decision counts
+            tr.record_event(uow, step="released" if verdict == "accepted" else "rejected",
+                            what=[valve], at=at(2 if verdict == "rejected" else 3), doc="IN-1",
+                            extra={"inspection": {"number": "IN-1", "verdict": verdict,
+                                                  "signed_by": "qa", "signed_at": "x"}})
+        pump = unit(uow, plant["pump"], "SN-9")
+        tr.record_event(uow, step="produced", inputs=[Part(valve, tr_q("1"))], outputs=[pump],
+                        at=at(4), doc="WO-9", edge_kind="production")
+        answer = tr.backward(uow, pump)
+    receipt = next(lot_ for lot_ in answer["lots"] if lot_["lot"] == "P-9")["receipt"]
+    assert receipt["document"] == "GR-7" and receipt["purchase_order"] == "PO-3"
+    assert receipt["date"] == "2026-03-01"  # the plant's date (23:00 in Shanghai)
+    assert receipt["supplier"] == "SUP-PCB"
+    assert receipt["inspection"] == {"number": "IN-1", "verdict": "accepted",
+                                     "signed_by": "qa", "signed_at": "x"}

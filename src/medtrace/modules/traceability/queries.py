@@ -213,6 +213,8 @@ def backward(uow: UnitOfWork, thing: TraceObject) -> dict[str, Any]:
                    *(r.supplier_id for r in rows)])
     lots, units, containers = [], [], []
     suppliers: set[str] = set()
+    inspections = inspection_results(uow, [r.id for r in rows
+                                           if r.kind == "lot" and r.origin == "received"])
     for r in rows:
         if r.kind == "lot":
             supplier = names.partner(r.supplier_id)
@@ -220,13 +222,17 @@ def backward(uow: UnitOfWork, thing: TraceObject) -> dict[str, Any]:
             if r.r_doc is not None or r.r_time is not None:
                 party = next((int(p["partner_id"]) for p in sources.get(r.id, [])
                               if p.get("partner_id")), None)
-                receipt = {"doc": r.r_doc, "at": _iso(r.r_time),
+                documents = json.loads(r.r_documents) if r.r_documents else []
+                receipt = {"document": _document(documents, "recadv") or r.r_doc,
+                           "purchase_order": _document(documents, "po"),
+                           "date": _local_date(uow, r.r_time),
                            "supplier": names.partner(party) if party else supplier,
+                           "inspection": inspections.get(r.id, (json.loads(r.r_extra)
+                                                                if r.r_extra else {}
+                                                                ).get("inspection")),
+                           "doc": r.r_doc, "at": _iso(r.r_time),
                            "quantity": None if r.quantity is None else str(r.quantity),
-                           "uom": r.uom,
-                           "documents": json.loads(r.r_documents) if r.r_documents else [],
-                           "inspection": (json.loads(r.r_extra) if r.r_extra else {}
-                                          ).get("inspection")}
+                           "uom": r.uom, "documents": documents}
             if r.origin == "received" and supplier:
                 suppliers.add(supplier)
             lots.append({"item": names.item(r.item_id), "lot": r.code, "id": r.id,
@@ -249,6 +255,39 @@ def backward(uow: UnitOfWork, thing: TraceObject) -> dict[str, Any]:
 
 
 _MISSING: Any = object()
+
+
+def _document(documents: list[dict[str, str]], kind: str) -> str | None:
+    return next((str(d.get("id")) for d in documents if d.get("type") == kind and d.get("id")),
+                None)
+
+
+def _local_date(uow: UnitOfWork, moment: dt.datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(uow.timezone).date().isoformat()
+
+
+#: the journal steps whose ``extra.inspection`` is an incoming-inspection decision
+INSPECTION_STEPS = ("released", "rejected")
+
+
+def inspection_results(uow: UnitOfWork, lot_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The latest incoming-inspection decision journalled on each lot (``extra.inspection`` of
+    its release or rejection event: number, verdict, signed_by, signed_at)."""
+    wanted = sorted(set(lot_ids))
+    found: dict[int, dict[str, Any]] = {}
+    query = (select(EventObject.object_id, Event.extra)
+             .join(Event, Event.id == EventObject.event_id)
+             .where(EventObject.object_id.in_(bindparam("ids", expanding=True)),
+                    Event.step.in_(INSPECTION_STEPS))
+             .order_by(Event.event_time, Event.id))
+    connection = uow.session.connection()
+    for start in range(0, len(wanted), 900):
+        for object_id, extra in connection.execute(query, {"ids": wanted[start:start + 900]}):
+            if isinstance(extra, str):
+                extra = json.loads(extra)
+            if isinstance(extra, dict) and isinstance(extra.get("inspection"), dict):
+                found[object_id] = extra["inspection"]
+    return found
 
 
 def _codes(uow: UnitOfWork, ids: Iterable[int]) -> dict[int, str]:
