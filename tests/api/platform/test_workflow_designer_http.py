@@ -155,3 +155,19 @@ def test_save_from_the_designer_download_submit_and_publish_with_a_signature(cli
         "X-CSRF-Token": token})
     if listed.status_code == 200:
         assert [v["status"] for v in listed.json()] == ["draft", "published"]
+
+
+def test_without_the_bpmn_js_assets_the_designer_says_how_to_install_them(client, db,
+                                                                          monkeypatch):
+    from medtrace.platform.workflows.web import designer
+
+    _users(db)
+    web_login(client, "wf.designer")
+    assert _import(client, (BPMN / "po_approval.bpmn").read_text()).status_code == 303
+    monkeypatch.setattr(designer, "ASSETS", ("vendor/bpmn-js/not-installed.js",))
+    page = client.get("/admin/workflows/po_approval/designer", headers=ZH)
+    assert page.status_code == 200
+    assert 'data-testid="assets-missing"' in page.text and "make designer-assets" in page.text
+    assert "本服务器尚未安装设计器的绘图组件" in page.text
+    assert "bpmn-modeler" not in page.text
+    assert client.get("/admin/workflows/po_approval").status_code == 200  # the rest works
