@@ -85,6 +85,11 @@ def test_design_a_step_and_publish_it_with_a_signature(browser, server):
     assert page.locator("#canvas .djs-container").count() == 1
     assert page.locator("#canvas [data-element-id=buyer_ok]").count() == 1  # drawn
     assert page.evaluate(ADD_TASK) == "quality_check"
+    page.get_by_test_id("designer-check").click()  # the new task has nobody to do it yet
+    problems = page.get_by_test_id("problems")
+    problems.locator("li").first.wait_for()
+    assert "quality_check" in problems.inner_text() and "用户任务需要权限" in problems.inner_text()
+    assert page.locator("#canvas [data-element-id=quality_check]").count() == 1  # kept
     side = page.get_by_test_id("element-form")
     assert page.get_by_test_id("element-id").inner_text() == "quality_check"
     side.get_by_test_id("prop-roles").fill("qa")
@@ -95,6 +100,7 @@ def test_design_a_step_and_publish_it_with_a_signature(browser, server):
     page.get_by_test_id("change-note").fill("质量检查")
     page.get_by_test_id("designer-check").click()
     page.wait_for_selector("#designer-status.notice")
+    assert problems.is_hidden()
     page.get_by_test_id("designer-save").click()
     page.wait_for_selector("[data-testid=saved-version]")
     with page.expect_navigation():
