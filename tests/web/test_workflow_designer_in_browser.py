@@ -145,5 +145,10 @@ def test_design_a_step_and_publish_it_with_a_signature(browser, server):
         assert task["roles"] == ["qa"] and task["permission"] == "wf.po.approve"
         assert task["signatures"]["meaning"] == "approved"
         assert 'mt:roles="qa"' in published.xml and "BPMNShape" in published.xml
+        # what the file held before round-trips through bpmn-js and the moddle extension
+        for kept in ('mt:escalateTo="wf_manager"', 'mt:action="notify"', 'mt:role="wf_manager"',
+                     'mt:notAuthor="true"', "record.amount &gt; 50000", 'default="f_small"'):
+            assert kept in published.xml, kept
+        assert published.meta["timers"]["late"]["escalate_to"] == "wf_manager"
         assert [v.status for v in queries.versions_of(uow, "po_approval")] == [
             "draft", "published"]

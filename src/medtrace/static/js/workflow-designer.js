@@ -175,7 +175,8 @@
     try {
       const answer = await post(data.checkUrl);
       listProblems(answer.problems || []);
-      say(answer.ok ? data.msgValid : answer.error || "", answer.ok ? "notice" : "alert");
+      say(answer.ok ? data.msgValid : answer.error || answer.title || data.msgFailed,
+          answer.ok ? "notice" : "alert");
     } catch (e) {
       say(data.msgFailed, "alert");
     }
@@ -195,7 +196,7 @@
         status.appendChild(link);
         root.dataset.savedVersion = answer.version;
       } else {
-        say(answer.error || "", "alert");
+        say(answer.error || answer.title || data.msgFailed, "alert");
       }
     } catch (e) {
       say(data.msgFailed, "alert");

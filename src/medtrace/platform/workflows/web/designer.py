@@ -28,7 +28,7 @@ from medtrace.platform.i18n import N_, translate
 from medtrace.platform.web import csrf
 from medtrace.platform.web.deps import new_uow
 from medtrace.platform.web.forms import form_action, form_error
-from medtrace.platform.web.params import PathId
+from medtrace.platform.web.params import PathId, QueryId
 from medtrace.platform.web.templating import STATIC_DIR, render
 from medtrace.platform.workflows import layout, queries, service
 from medtrace.platform.workflows.bpmn import MAX_BYTES, Problem
@@ -250,7 +250,7 @@ def designer_page(request: Request, key: Key, _: Actor = require(ADMIN_WORKFLOWS
 
 
 @router.get("/admin/workflows/{key}/designer/diagram", response_class=Response)
-def designer_diagram(request: Request, key: Key, number: PathId | None = None,
+def designer_diagram(request: Request, key: Key, number: QueryId = None,
                      _: Actor = require(ADMIN_WORKFLOWS)) -> Response:
     """The XML the designer opens, with a drawing added when the file has none."""
     with new_uow(request, write=False) as uow:
