@@ -6,12 +6,13 @@ BIN := $(VENV)/bin
 LOCALE_DIR := src/medtrace/locale
 PG_URL ?= $(MEDTRACE_TEST_POSTGRES_URL)
 
-.PHONY: run test lint fmt compile-messages extract-messages update-messages docs browser-deps clean help
+.PHONY: run test designer-assets lint fmt compile-messages extract-messages update-messages docs browser-deps clean help
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve on http://127.0.0.1:8000"
 	@echo "make test   - install dev tools, lint, import contracts, the whole test suite"
 	@echo "make extract-messages / update-messages / compile-messages - translation catalogs"
+	@echo "make designer-assets - bpmn-js (npm) for the workflow designer, into static/vendor"
 	@echo "make docs   - regenerate docs/errors.md"
 
 $(BIN)/python:
@@ -43,12 +44,16 @@ extract-messages: $(VENV)/.installed
 update-messages: extract-messages
 	$(BIN)/pybabel update -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) -D messages --no-fuzzy-matching
 
-run: $(VENV)/.installed compile-messages
+run: $(VENV)/.installed compile-messages designer-assets
 	$(BIN)/medtrace db upgrade
 	$(BIN)/medtrace demo load --if-empty
 	@$(BIN)/medtrace demo logins
 	@echo "Open http://$${MEDTRACE_HOST:-127.0.0.1}:$${MEDTRACE_PORT:-8000}/ (Ctrl-C stops the server)"
 	$(BIN)/medtrace serve
+
+# bpmn-js for the workflow designer: 'npm ci' only when package-lock.json changed (a stamp)
+designer-assets:
+	@scripts/designer-assets.sh
 
 browser-deps:
 	@scripts/ensure-chromium.sh
@@ -57,7 +62,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
 
-test: $(VENV)/.installed-dev compile-messages browser-deps lint
+test: $(VENV)/.installed-dev compile-messages designer-assets browser-deps lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 docs: $(VENV)/.installed
@@ -68,5 +73,5 @@ fmt: $(VENV)/.installed-dev
 	$(BIN)/ruff format src tests bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules src/medtrace/static/vendor/bpmn-js
 	find $(LOCALE_DIR) -name '*.mo' -delete

@@ -22,6 +22,8 @@ from typing import Any
 import cel
 from lxml import etree
 
+from medtrace.platform.i18n import N_
+
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 MT = "urn:medtrace:bpmn"
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
@@ -128,18 +130,19 @@ def parse_xml(data: bytes | str) -> etree._Element:
     """The document's root, parsed without entities, DTDs or network (XXE-safe)."""
     raw = data.encode() if isinstance(data, str) else data
     if len(raw) > MAX_BYTES:
-        raise BpmnInvalid([Problem("", "the file is larger than %(n)s bytes", {"n": MAX_BYTES})])
+        raise BpmnInvalid([Problem("", N_("the file is larger than %(n)s bytes"),
+                                   {"n": MAX_BYTES})])
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False, remove_comments=True, dtd_validation=False)
     try:
         root = etree.fromstring(raw, parser=parser)
     except etree.XMLSyntaxError as exc:
-        raise BpmnInvalid([Problem("", "not well-formed XML: %(why)s",
+        raise BpmnInvalid([Problem("", N_("not well-formed XML: %(why)s"),
                                    {"why": str(exc)[:200]})]) from None
     if root.getroottree().docinfo.internalDTD is not None or b"<!ENTITY" in raw[:4096]:
-        raise BpmnInvalid([Problem("", "a document type declaration is not allowed")])
+        raise BpmnInvalid([Problem("", N_("a document type declaration is not allowed"))])
     if etree.QName(root).namespace != BPMN or etree.QName(root).localname != "definitions":
-        raise BpmnInvalid([Problem("", "not a BPMN 2.0 document (bpmn:definitions)")])
+        raise BpmnInvalid([Problem("", N_("not a BPMN 2.0 document (bpmn:definitions)"))])
     return root
 
 
@@ -184,21 +187,21 @@ def read_process(root: etree._Element) -> Process:
     processes = [p for p in root.iter(f"{{{BPMN}}}process")]
     executable = [p for p in processes if p.get("isExecutable", "true") != "false"] or processes
     if len(executable) != 1:
-        raise BpmnInvalid([Problem("", "the document must hold exactly one executable process "
-                                   "(found %(n)s)", {"n": len(executable)})])
+        raise BpmnInvalid([Problem("", N_("the document must hold exactly one executable process "
+                                   "(found %(n)s)"), {"n": len(executable)})])
     proc = executable[0]
     key = proc.get("id", "")
     if not NAME.match(key):
-        problems.append(Problem(key, "the process id is not a valid key"))
+        problems.append(Problem(key, N_("the process id is not a valid key")))
     for el in proc.iter():
         kind = _local(el)
         if not kind or etree.QName(el).namespace != BPMN:
             continue
         if kind in ("scriptTask", "script"):
-            problems.append(Problem(el.get("id", kind), "script tasks are not allowed: nothing "
-                                    "in a diagram runs as code"))
+            problems.append(Problem(el.get("id", kind), N_("script tasks are not allowed: nothing "
+                                    "in a diagram runs as code")))
         elif kind not in _NODES | _PASSIVE | {"process"}:
-            problems.append(Problem(el.get("id", kind), "%(kind)s is not supported",
+            problems.append(Problem(el.get("id", kind), N_("%(kind)s is not supported"),
                                     {"kind": kind}))
     lane_roles = _lane_roles(proc)
     nodes, names, flows, defaults = {}, {}, [], {}
@@ -222,16 +225,17 @@ def read_process(root: etree._Element) -> Process:
             text = (condition.text or "").strip() if condition is not None else None
             if condition is not None and (condition.get("language") or "").lower() not in (
                     "", "cel", "urn:cel", "text/cel"):
-                problems.append(Problem(ident, "condition language %(lang)s is not allowed: "
-                                        "conditions are CEL", {"lang": condition.get("language")}))
+                problems.append(Problem(ident, N_("condition language %(lang)s is not allowed: "
+                                        "conditions are CEL"), {"lang": condition.get("language")}))
             elif text:
                 why = check_condition(text)
                 if why:
-                    problems.append(Problem(ident, "%(why)s", {"why": why}))
+                    problems.append(Problem(ident, N_("the condition is refused: %(why)s"),
+                                            {"why": why}))
             flows.append(Flow(ident, el.get("sourceRef", ""), el.get("targetRef", ""),
                               text or None))
         elif kind == "startEvent" and any(_local(c).endswith("EventDefinition") for c in el):
-            problems.append(Problem(ident, "only a plain start event is supported"))
+            problems.append(Problem(ident, N_("only a plain start event is supported")))
     process = Process(key, proc.get("name") or key, nodes, names, flows, defaults, user_tasks,
                       service_tasks, timers)
     problems += validate(process)
@@ -258,21 +262,21 @@ def _user_task(el: etree._Element, lane_roles: list[str], problems: list[Problem
         or _split(_attr(el, CAMUNDA, "assignee"))
     permission = _attr(el, MT, "permission")
     if permission is None and not roles and not users:
-        problems.append(Problem(ident, "a user task needs a permission (mt:permission) or the "
-                                "roles that do it (candidate groups or a lane)"))
+        problems.append(Problem(ident, N_("a user task needs a permission (mt:permission) or the "
+                                "roles that do it (candidate groups or a lane)")))
     for role in roles:
         if not ROLE.match(role):
-            problems.append(Problem(ident, "%(role)s is not a role code", {"role": role}))
+            problems.append(Problem(ident, N_("%(role)s is not a role code"), {"role": role}))
     due = _attr(el, MT, "due") or _attr(el, CAMUNDA, "dueDate")
     if due and not DURATION.match(due):
-        problems.append(Problem(ident, "the due time %(due)s is not an ISO 8601 duration "
-                                "(P2D, PT4H)", {"due": due}))
+        problems.append(Problem(ident, N_("the due time %(due)s is not an ISO 8601 duration "
+                                "(P2D, PT4H)"), {"due": due}))
     meaning = _attr(el, MT, "signature")
     signatures = None
     if meaning:
         count = _attr(el, MT, "signatures") or "1"
         if not count.isdigit() or not 1 <= int(count) <= 9:
-            problems.append(Problem(ident, "mt:signatures must be 1 to 9"))
+            problems.append(Problem(ident, N_("mt:signatures must be 1 to 9")))
             count = "1"
         signatures = Signatures(meaning, int(count), _attr(el, MT, "notAuthor") == "true",
                                 _attr(el, MT, "notPrevious") == "true")
@@ -284,8 +288,8 @@ def _user_task(el: etree._Element, lane_roles: list[str], problems: list[Problem
 def _service_task(el: etree._Element, problems: list[Problem]) -> dict[str, str]:
     action = _attr(el, MT, "action")
     if not action:
-        problems.append(Problem(el.get("id", ""), "a service task needs mt:action naming a "
-                                "registered action"))
+        problems.append(Problem(el.get("id", ""), N_("a service task needs mt:action naming a "
+                                "registered action")))
     params = {etree.QName(k).localname: v for k, v in el.attrib.items()
               if etree.QName(k).namespace == MT and etree.QName(k).localname != "action"}
     return {"action": action or "", **params}
@@ -295,12 +299,12 @@ def _timer(el: etree._Element, problems: list[Problem]) -> Timer:
     ident = el.get("id", "")
     definition = el.find(f"{{{BPMN}}}timerEventDefinition")
     if definition is None:
-        problems.append(Problem(ident, "only timer boundary events are supported"))
+        problems.append(Problem(ident, N_("only timer boundary events are supported")))
         return Timer(ident, el.get("attachedToRef", ""), "", True, None)
     duration_el = definition.find(f"{{{BPMN}}}timeDuration")
     duration = (duration_el.text or "").strip().strip("\"'") if duration_el is not None else ""
     if not DURATION.match(duration):
-        problems.append(Problem(ident, "a timer needs an ISO 8601 duration (P2D, PT4H)"))
+        problems.append(Problem(ident, N_("a timer needs an ISO 8601 duration (P2D, PT4H)")))
     return Timer(ident, el.get("attachedToRef", ""), duration,
                  el.get("cancelActivity", "true") != "false", _attr(el, MT, "escalateTo"))
 
@@ -310,19 +314,19 @@ def validate(process: Process) -> list[Problem]:
     problems: list[Problem] = []
     starts = [n for n, kind in process.nodes.items() if kind == "startEvent"]
     if len(starts) != 1:
-        problems.append(Problem(process.key, "a process needs exactly one start event"))
+        problems.append(Problem(process.key, N_("a process needs exactly one start event")))
     if not any(kind == "endEvent" for kind in process.nodes.values()):
-        problems.append(Problem(process.key, "a process needs an end event"))
+        problems.append(Problem(process.key, N_("a process needs an end event")))
     outgoing: dict[str, list[Flow]] = {}
     for flow in process.flows:
         for end in (flow.source, flow.target):
             if end not in process.nodes:
-                problems.append(Problem(flow.id, "the flow connects to %(end)s, which is not an "
-                                        "element of the process", {"end": end}))
+                problems.append(Problem(flow.id, N_("the flow connects to %(end)s, which is not an "
+                                        "element of the process"), {"end": end}))
         outgoing.setdefault(flow.source, []).append(flow)
     for timer in process.timers.values():
         if timer.attached_to not in process.user_tasks:
-            problems.append(Problem(timer.id, "a timer must be attached to a user task"))
+            problems.append(Problem(timer.id, N_("a timer must be attached to a user task")))
     reached, todo = set(), list(starts)
     while todo:
         node = todo.pop()
@@ -333,9 +337,9 @@ def validate(process: Process) -> list[Problem]:
         todo += [t.id for t in process.timers.values() if t.attached_to == node]
     for node, kind in process.nodes.items():
         if node not in reached:
-            problems.append(Problem(node, "cannot be reached from the start event"))
+            problems.append(Problem(node, N_("cannot be reached from the start event")))
         if kind != "endEvent" and not outgoing.get(node):
-            problems.append(Problem(node, "leads nowhere: only end events may end a path"))
+            problems.append(Problem(node, N_("leads nowhere: only end events may end a path")))
         if kind == "exclusiveGateway" and len(outgoing.get(node, [])) > 1:
             problems += _check_gateway(node, outgoing[node], process.defaults.get(node))
     return problems
@@ -347,13 +351,13 @@ _COMPARISON = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(<=|>=|<|>|==)\s*(-?\d+(?:\.\
 def _check_gateway(node: str, flows: list[Flow], default: str | None) -> list[Problem]:
     if default is not None:
         return [] if any(f.id == default for f in flows) else [
-            Problem(node, "the default flow is not one of the gateway's flows")]
+            Problem(node, N_("the default flow is not one of the gateway's flows"))]
     if any(f.condition is None for f in flows):
-        return [Problem(node, "a flow out of an exclusive gateway without a condition must be "
-                        "its default flow")]
+        return [Problem(node, N_("a flow out of an exclusive gateway without a condition must be "
+                        "its default flow"))]
     if _covers([f.condition or "" for f in flows]):
         return []
-    return [Problem(node, "the conditions may not cover every case: add a default flow")]
+    return [Problem(node, N_("the conditions may not cover every case: add a default flow"))]
 
 
 def _covers(conditions: list[str]) -> bool:

@@ -18,6 +18,7 @@ from medtrace.platform.auth import service as auth_service
 from medtrace.platform.auth.errors import Forbidden
 from medtrace.platform.auth.models import User
 from medtrace.platform.db.uow import UnitOfWork
+from medtrace.platform.i18n import N_
 from medtrace.platform.workflows import bpmn, engine
 from medtrace.platform.workflows.errors import (
     NotYourTask,
@@ -91,6 +92,11 @@ def record_types() -> dict[str, RecordType]:
     return dict(_record_types)
 
 
+def action_names() -> list[str]:
+    """The actions a service task may call (``mt:action``)."""
+    return sorted(_actions)
+
+
 def _notify(uow: UnitOfWork, instance: WorkflowInstance, params: dict[str, str],
             _context: dict[str, Any]) -> None:
     uow.publish(WorkflowNotified(
@@ -133,6 +139,17 @@ def read_diagram(xml: str | bytes) -> bpmn.Process:
              "type": "bpmn"} for k, v in process.service_tasks.items()
             if v["action"] in unknown])
     return process
+
+
+def diagram_problems(xml: str | bytes) -> list[bpmn.Problem]:
+    """Every reason the diagram cannot be imported, each naming its element (empty when it can
+    be): what ``read_diagram`` refuses, as ``Problem`` values whose message is a msgid."""
+    try:
+        process = bpmn.read_process(bpmn.parse_xml(xml))
+    except bpmn.BpmnInvalid as exc:
+        return list(exc.problems)
+    return [bpmn.Problem(k, N_("%(action)s is not a registered action"), {"action": v["action"]})
+            for k, v in process.service_tasks.items() if v["action"] not in _actions]
 
 
 def import_version(uow: UnitOfWork, *, xml: str, record_type: str, actor: Actor,
