@@ -410,3 +410,23 @@ def move_figures(uow: UnitOfWork) -> list[Figure]:
                day_chart(N_("Stock moves"), today, MOVE_CHART_DAYS, counted), "chart",
                params={"days": MOVE_CHART_DAYS}),
     ]
+
+
+def locations_with_status(uow: UnitOfWork, status: str) -> list[Location]:
+    """Active stock-holding locations whose stock status (own or inherited) is ``status``, in
+    code order: where receipts wait in quarantine, where rejected goods are."""
+    statuses = effective_statuses(uow)
+    rows = uow.session.scalars(select(Location).where(
+        Location.active.is_(True), Location.kind.in_(rules.HOLDING_KINDS))
+        .order_by(Location.code))
+    return [row for row in rows if statuses.get(row.id) == status]
+
+
+def virtual_location(uow: UnitOfWork, role: str) -> Location:
+    """The first active virtual location of a role (``supplier``, ``customer``...)."""
+    found = uow.session.scalars(select(Location).where(
+        Location.kind == "virtual", Location.role == role, Location.active.is_(True))
+        .order_by(Location.id)).first()
+    if found is None:
+        raise LocationNotFound(f"no virtual {role} location")
+    return found

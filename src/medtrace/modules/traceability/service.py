@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import insert, select, text, update
 
 from medtrace.modules import catalog
 from medtrace.modules.traceability import events, rules
@@ -143,6 +143,101 @@ def create_unit(uow: UnitOfWork, *, item_id: int, serial: str | None = None,
     uow.session.add(unit)
     uow.session.flush()
     return unit
+
+
+@dataclass(frozen=True)
+class ThingRef:
+    """A lot, unit or container known by id and kind only: enough for ``record_event``'s
+    parts, without loading thousands of rows (``refs``)."""
+
+    id: int
+    kind: str
+
+
+def refs(ids: Sequence[int], kind: str = "unit") -> list[ThingRef]:
+    return [ThingRef(i, kind) for i in ids]
+
+
+def create_units(uow: UnitOfWork, *, item_id: int, serials: Sequence[str],
+                 lot_id: int | None = None, status: str = rules.QUARANTINE,
+                 origin: str = "created") -> list[int]:
+    """Many serial units of one item at once (a receipt of a case of serials): the rules of
+    ``create_unit`` checked once for the item and the lot, every serial checked, repeats in
+    the list and serials the item already has refused with one query per thousand, and the
+    units inserted by one set-based statement. Their ids, in the order of ``serials``.
+
+    The units' creation is recorded by the caller's business document (e.g. the receipt and
+    its lines in the audit trail) and by the journal event that follows (``received``), which
+    names every unit; the audit trail gets no entry per unit."""
+    item = _item_for(uow, item_id, lot=False)
+    lot = None
+    if lot_id is not None:
+        lot = get_object_or_raise(uow, lot_id)
+        if lot.kind != "lot" or lot.item_id != item.id:
+            raise TraceInvalid("a unit's lot is a lot of the same item",
+                               errors=[_problem("lot_id", "not a lot of this item")])
+    elif item.tracking == "lot_serial":
+        raise TraceInvalid(f"{item.code} is tracked by lot and serial: give the lot",
+                           errors=[_problem("lot_id", "required")])
+    if status not in rules.STATUSES:
+        raise TraceInvalid(f"unknown status {status!r}", errors=[_problem("status", "unknown")])
+    codes = [(serial or "").strip() for serial in serials]
+    if not codes:
+        raise TraceInvalid("no serials", errors=[_problem("serials", "empty")])
+    for index, code in enumerate(codes):
+        problem = rules.number_problem(code)
+        if problem:
+            raise TraceInvalid(f"serial {code!r}: {problem}",
+                               errors=[_problem(f"serials.{index}", problem)])
+    if len(set(codes)) != len(codes):
+        seen: set[str] = set()
+        repeated = next(c for c in codes if c in seen or seen.add(c))  # type: ignore[func-returns-value]
+        raise TraceInvalid(f"serial {repeated} is listed twice",
+                           errors=[_problem("serials", f"{repeated} repeated")])
+    table = TraceObject.__table__
+    conn = uow.session.connection()
+    for chunk in _chunks(codes, 1000):
+        taken = conn.execute(select(table.c.code).where(
+            table.c.kind == "unit", table.c.item_id == item.id,
+            table.c.code.in_(chunk)).limit(1)).scalar()
+        if taken is not None:
+            raise TraceNumberTaken(f"serial {taken} of {item.code} exists")
+    now = uow.now()
+    base = {"kind": "unit", "item_id": item.id, "status": status, "origin": origin,
+            "lot_id": lot.id if lot else None, "quantity": Decimal(1), "uom": item.base_uom,
+            "manufacture_date": lot.manufacture_date if lot else None,
+            "expiry_date": lot.expiry_date if lot else None, "supplier_id":
+            lot.supplier_id if lot else None, "created_at": now}
+    # Core on the connection: the audit trail records the business document, not each unit
+    inserted = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                            [{**base, "code": code} for code in codes])
+    return [row[0] for row in inserted]
+
+
+def unit_facts(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """What moving many things needs to know of them, by id: kind, item, lot, status, expiry."""
+    table = TraceObject.__table__
+    found: dict[int, dict[str, Any]] = {}
+    conn = uow.session.connection()
+    for chunk in _chunks(list(ids), 900):
+        for row in conn.execute(select(table.c.id, table.c.kind, table.c.item_id,
+                                       table.c.lot_id, table.c.status, table.c.expiry_date)
+                                .where(table.c.id.in_(chunk), table.c.kind == "unit")):
+            found[row.id] = {"kind": row.kind, "item_id": row.item_id, "lot_id": row.lot_id,
+                             "status": row.status, "expiry_date": row.expiry_date}
+    return found
+
+
+def objects_by_id(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, ThingRef]:
+    """Lightweight references of things (for ``record_event``) by id."""
+    table = TraceObject.__table__
+    found: dict[int, ThingRef] = {}
+    conn = uow.session.connection()
+    for chunk in _chunks(list(ids), 900):
+        for object_id, kind in conn.execute(select(table.c.id, table.c.kind)
+                                            .where(table.c.id.in_(chunk))):
+            found[object_id] = ThingRef(object_id, kind)
+    return found
 
 
 def create_container(uow: UnitOfWork, *, sscc: str, container_type: str = "case",
@@ -328,8 +423,13 @@ def record_event(uow: UnitOfWork, *, step: str, what: Sequence[TraceObject | Par
     if parent is not None:
         rows[(parent.id, "parent")] = EventObject(event_id=event.id, object_id=parent.id,
                                                   role="parent")
-    uow.session.add_all(rows.values())
-    uow.session.flush()
+    if len(rows) > 50:  # many things (a receipt of serials): one set-based statement
+        uow.session.execute(insert(EventObject), [
+            {"event_id": r.event_id, "object_id": r.object_id, "role": r.role,
+             "quantity": r.quantity, "uom": r.uom} for r in rows.values()])
+    else:
+        uow.session.add_all(rows.values())
+        uow.session.flush()
     _link_for_event(uow, event, step, parent, what_parts, in_parts, out_parts, edge_kind)
     customer = next((p.partner_id for p in destinations or [] if p.partner_id), None)
     _apply_whereabouts(uow, event, spec, parent, what_parts, in_parts, out_parts,
@@ -446,9 +546,25 @@ def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
 
 
 __all__ = [
-    "Part", "Party", "change_status", "contents_of", "create_container", "create_lot",
-    "create_unit", "find", "get_object", "get_object_or_raise", "link", "record_event",
-    "reverse_link", "would_cycle",
+    "Part",
+    "Party",
+    "ThingRef",
+    "change_status",
+    "contents_of",
+    "create_container",
+    "create_lot",
+    "create_unit",
+    "create_units",
+    "find",
+    "get_object",
+    "get_object_or_raise",
+    "link",
+    "objects_by_id",
+    "record_event",
+    "refs",
+    "reverse_link",
+    "unit_facts",
+    "would_cycle",
 ]
 
 
