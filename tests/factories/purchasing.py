@@ -133,3 +133,43 @@ def make_plant(db: Database, *, publish: bool = True) -> dict[str, Any]:
     if publish:
         publish_approval_process(db)
     return ids
+
+
+GS = "\x1d"
+
+
+def scan(gtin_: str, *, lot: str | None = None, expiry: dt.date | None = None,
+         serial: str | None = None, prefix: str = "]d2") -> str:
+    """A GS1 DataMatrix as a scanner sends it: symbology identifier, (01), (17), (10) and (21),
+    a GS after each variable-length field that is not last."""
+    text = f"{prefix}01{gtin_}"
+    if expiry is not None:
+        text += f"17{expiry:%y%m%d}"
+    fields = [f"10{lot}"] if lot else []
+    if serial:
+        fields.append(f"21{serial}")
+    return text + GS.join(fields)
+
+
+def approved_order(db: Database, lines: list[dict[str, Any]], *, supplier: str = "P-SUP-1"
+                   ) -> str:
+    """An order created, submitted and approved by the purchasing manager (up to 50,000 CNY)."""
+    from medtrace.modules import procurement
+    from medtrace.platform.workflows.models import WorkflowInstance, WorkflowTask
+
+    with UnitOfWork(db) as uow:
+        order = procurement.create_order(uow, actor=actor(db, "pur.buyer"),
+                                         data=procurement.OrderCreate(supplier=supplier,
+                                                                      lines=lines))
+        number, order_id = order.number, order.id
+    with UnitOfWork(db) as uow:
+        procurement.submit_order(uow, order_ref=number, actor=actor(db, "pur.buyer"))
+    with UnitOfWork(db) as uow:
+        instance = uow.session.scalar(select(WorkflowInstance).where(
+            WorkflowInstance.record_type == "procurement.order",
+            WorkflowInstance.record_id == str(order_id)))
+        task = uow.session.scalar(select(WorkflowTask).where(
+            WorkflowTask.instance_id == instance.id, WorkflowTask.status == "open"))
+        workflows.complete_task(uow, task_id=task.id, decision="approve",
+                                actor=actor(db, "pur.manager"), password=PASSWORD)
+    return number

@@ -35,7 +35,9 @@ class OrderStatus(LabelledEnum):
 
     @property
     def receivable(self) -> bool:
-        return self in (OrderStatus.APPROVED, OrderStatus.PARTLY_RECEIVED)
+        """Goods may be received (a received order too, within the over-receipt tolerance,
+        until it is closed)."""
+        return self in (OrderStatus.APPROVED, OrderStatus.PARTLY_RECEIVED, OrderStatus.RECEIVED)
 
     @property
     def editable(self) -> bool:
