@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -25,6 +25,7 @@ from medtrace.modules.inventory.permissions import STOCK_ADJUST, STOCK_MOVE
 from medtrace.modules.inventory.schemas import BulkMoveCreate, MoveCreate
 from medtrace.platform.actor import Actor
 from medtrace.platform.auth.errors import Forbidden
+from medtrace.platform.db import bulk
 from medtrace.platform.db.base import to_quantity
 from medtrace.platform.db.uow import UnitOfWork
 
@@ -385,6 +386,7 @@ def post_moves(uow: UnitOfWork, *, moves: BulkMoveCreate, actor: Actor, journal:
         for facts in {(u["status"], u["expiry_date"]) for u in units.values()}:
             fake = type("Thing", (), {"status": facts[0], "expiry_date": facts[1]})()
             _check_issuable(uow, purpose, source, target, lot, fake)
+    uow.session.flush()  # pending rows first: the ids reserved below follow theirs
     lock_ledger(uow)
     now = uow.now()
     if is_internal(source):
@@ -393,17 +395,18 @@ def post_moves(uow: UnitOfWork, *, moves: BulkMoveCreate, actor: Actor, journal:
         _put_units(uow, target, item.id, unit_ids, units, now)
     moment = data.at or now
     table = StockMove.__table__
-    rows = [{"item_id": item.id, "lot_id": units[u]["lot_id"], "unit_id": u, "thing_key": u,
-             "quantity": Decimal(1), "entered_quantity": Decimal(1),
+    conn = uow.session.connection()
+    ids = bulk.reserve_ids(conn, table, len(unit_ids))  # type: ignore[arg-type]
+    rows = [{"id": move_id, "item_id": item.id, "lot_id": units[u]["lot_id"], "unit_id": u,
+             "thing_key": u, "quantity": Decimal(1), "entered_quantity": Decimal(1),
              "entered_uom": item.base_uom, "from_location_id": source.id,
              "to_location_id": target.id, "at": moment, "purpose": purpose.name,
              "reason_code": data.reason_code, "note": data.note or "", "doc": data.doc,
              "actor": actor.key, "request_id": uow.context.get("request_id"),
-             "reverses_id": None, "recorded_at": now} for u in unit_ids]
-    # Core, not the session: one statement for every ledger row (see the docstring)
-    inserted = uow.session.connection().execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
-    ids = [row[0] for row in inserted]
+             "reverses_id": None, "recorded_at": now}
+            for move_id, u in zip(ids, unit_ids, strict=True)]
+    # on the connection, not the session: one statement for every ledger row (see above)
+    bulk.insert_rows(conn, table, rows)  # type: ignore[arg-type]
     if journal:
         objects = traceability.objects_by_id(uow, unit_ids)
         parties = [traceability.Party("owning_party", data.partner_id)] if data.partner_id \
@@ -425,57 +428,57 @@ def post_moves(uow: UnitOfWork, *, moves: BulkMoveCreate, actor: Actor, journal:
     return ids
 
 
-def _chunked(values: list[int], size: int = 900) -> list[list[int]]:
-    return [values[i:i + size] for i in range(0, len(values), size)]
-
-
 def _take_units(uow: UnitOfWork, location: Location, item_id: int, unit_ids: list[int],
                 now: Any) -> None:
     held: dict[int, Decimal] = {}
-    for chunk in _chunked(unit_ids):
+    conn = uow.session.connection()
+    for among in bulk.among(conn, Balance.thing_key, unit_ids):
         for key, quantity in uow.session.execute(
                 select(Balance.thing_key, Balance.quantity).where(
                     Balance.location_id == location.id, Balance.item_id == item_id,
-                    Balance.thing_key.in_(chunk)).with_for_update()):
+                    among).with_for_update()):
             held[key] = quantity
     missing = [u for u in unit_ids if held.get(u, Decimal(0)) < 1]
     if missing:
         raise InsufficientStock(f"{location.code} does not hold {len(missing)} of the units",
                                 available=str(len(unit_ids) - len(missing)),
                                 requested=str(len(unit_ids)))
-    for chunk in _chunked(unit_ids):
+    for among in bulk.among(conn, Balance.thing_key, unit_ids):
         uow.session.execute(update(Balance).where(
             Balance.location_id == location.id, Balance.item_id == item_id,
-            Balance.thing_key.in_(chunk)).values(quantity=Balance.quantity - 1, updated_at=now)
+            among).values(quantity=Balance.quantity - 1, updated_at=now)
             .execution_options(synchronize_session=False))
 
 
 def _put_units(uow: UnitOfWork, location: Location, item_id: int, unit_ids: list[int],
                units: dict[int, dict[str, Any]], now: Any) -> None:
     existing: dict[int, Decimal] = {}
-    for chunk in _chunked(unit_ids):
-        for (place,) in uow.session.execute(
-                select(Balance.location_id).where(
-                    Balance.item_id == item_id, Balance.thing_key.in_(chunk),
-                    Balance.quantity > 0)):
+    conn = uow.session.connection()
+    for among in bulk.among(conn, Balance.thing_key, unit_ids):
+        # every row of these units, locked: held elsewhere (refused), here, or empty here
+        for key, place, quantity in uow.session.execute(
+                select(Balance.thing_key, Balance.location_id, Balance.quantity).where(
+                    Balance.item_id == item_id, among).with_for_update()):
+            if quantity > 0:
+                raise MoveInvalid(
+                    "a serial unit is already here" if place == location.id
+                    else "a serial unit is at another location",
+                    errors=[_problem("unit_ids", "already here" if place == location.id
+                                     else "in another place")])
             if place == location.id:
-                raise MoveInvalid("a serial unit is already here",
-                                  errors=[_problem("unit_ids", "already here")])
-            raise MoveInvalid("a serial unit is at another location",
-                              errors=[_problem("unit_ids", "in another place")])
-        for key, quantity in uow.session.execute(
-                select(Balance.thing_key, Balance.quantity).where(
-                    Balance.location_id == location.id, Balance.item_id == item_id,
-                    Balance.thing_key.in_(chunk)).with_for_update()):
-            existing[key] = quantity
+                existing[key] = quantity
     if existing:
-        for chunk in _chunked(list(existing)):
+        for among in bulk.among(conn, Balance.thing_key, list(existing)):
             uow.session.execute(update(Balance).where(
                 Balance.location_id == location.id, Balance.item_id == item_id,
-                Balance.thing_key.in_(chunk)).values(quantity=Decimal(1), updated_at=now)
+                among).values(quantity=Decimal(1), updated_at=now)
                 .execution_options(synchronize_session=False))
     fresh = [{"location_id": location.id, "item_id": item_id, "thing_key": u,
               "lot_id": units[u]["lot_id"], "unit_id": u, "quantity": Decimal(1),
               "updated_at": now} for u in unit_ids if u not in existing]
     if fresh:
-        uow.session.connection().execute(insert(Balance.__table__), fresh)
+        conn = uow.session.connection()
+        for row, balance_id in zip(fresh, bulk.reserve_ids(conn, Balance.__table__,  # type: ignore[arg-type]
+                                                           len(fresh)), strict=True):
+            row["id"] = balance_id
+        bulk.insert_rows(conn, Balance.__table__, fresh)  # type: ignore[arg-type]

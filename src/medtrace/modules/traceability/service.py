@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import select, text, update
 
 from medtrace.modules import catalog
 from medtrace.modules.traceability import events, rules
@@ -36,6 +36,7 @@ from medtrace.modules.traceability.models import (
 from medtrace.modules.traceability.queries import CYCLE_SQL
 from medtrace.platform import esign, numbering
 from medtrace.platform.actor import SYSTEM, Actor
+from medtrace.platform.db import bulk
 from medtrace.platform.db.base import to_quantity
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.i18n import N_
@@ -194,9 +195,10 @@ def create_units(uow: UnitOfWork, *, item_id: int, serials: Sequence[str],
         repeated = next(c for c in codes if c in seen or seen.add(c))  # type: ignore[func-returns-value]
         raise TraceInvalid(f"serial {repeated} is listed twice",
                            errors=[_problem("serials", f"{repeated} repeated")])
+    uow.session.flush()  # pending things first: the ids reserved below follow theirs
     table = TraceObject.__table__
     conn = uow.session.connection()
-    for chunk in _chunks(codes, 1000):
+    for chunk in _chunks(codes, 5000):
         taken = conn.execute(select(table.c.code).where(
             table.c.kind == "unit", table.c.item_id == item.id,
             table.c.code.in_(chunk)).limit(1)).scalar()
@@ -208,10 +210,11 @@ def create_units(uow: UnitOfWork, *, item_id: int, serials: Sequence[str],
             "manufacture_date": lot.manufacture_date if lot else None,
             "expiry_date": lot.expiry_date if lot else None, "supplier_id":
             lot.supplier_id if lot else None, "created_at": now}
-    # Core on the connection: the audit trail records the business document, not each unit
-    inserted = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                            [{**base, "code": code} for code in codes])
-    return [row[0] for row in inserted]
+    # On the connection: the audit trail records the business document, not each unit
+    ids = bulk.reserve_ids(conn, table, len(codes))  # type: ignore[arg-type]
+    bulk.insert_rows(conn, table, [{**base, "id": object_id, "code": code}  # type: ignore[arg-type]
+                                   for object_id, code in zip(ids, codes, strict=True)])
+    return ids
 
 
 def unit_facts(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
@@ -219,10 +222,10 @@ def unit_facts(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, dict[str, Any]]
     table = TraceObject.__table__
     found: dict[int, dict[str, Any]] = {}
     conn = uow.session.connection()
-    for chunk in _chunks(list(ids), 900):
+    for among in bulk.among(conn, table.c.id, ids):
         for row in conn.execute(select(table.c.id, table.c.kind, table.c.item_id,
                                        table.c.lot_id, table.c.status, table.c.expiry_date)
-                                .where(table.c.id.in_(chunk), table.c.kind == "unit")):
+                                .where(among, table.c.kind == "unit")):
             found[row.id] = {"kind": row.kind, "item_id": row.item_id, "lot_id": row.lot_id,
                              "status": row.status, "expiry_date": row.expiry_date}
     return found
@@ -233,9 +236,8 @@ def objects_by_id(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, ThingRef]:
     table = TraceObject.__table__
     found: dict[int, ThingRef] = {}
     conn = uow.session.connection()
-    for chunk in _chunks(list(ids), 900):
-        for object_id, kind in conn.execute(select(table.c.id, table.c.kind)
-                                            .where(table.c.id.in_(chunk))):
+    for among in bulk.among(conn, table.c.id, ids):
+        for object_id, kind in conn.execute(select(table.c.id, table.c.kind).where(among)):
             found[object_id] = ThingRef(object_id, kind)
     return found
 
@@ -414,21 +416,21 @@ def record_event(uow: UnitOfWork, *, step: str, what: Sequence[TraceObject | Par
         origin=origin)
     uow.session.add(event)
     uow.session.flush()
-    rows: dict[tuple[int, str], EventObject] = {}
+    rows: dict[tuple[int, str], dict[str, Any]] = {}
     for role, parts in (("what", what_parts), ("input", in_parts), ("output", out_parts)):
         for part in parts:
             key = (part.object.id, "child" if parent is not None and role == "what" else role)
-            rows.setdefault(key, EventObject(event_id=event.id, object_id=key[0], role=key[1],
-                                             quantity=part.quantity, uom=part.uom))
+            if key not in rows:
+                rows[key] = {"event_id": event.id, "object_id": key[0], "role": key[1],
+                             "quantity": part.quantity, "uom": part.uom}
     if parent is not None:
-        rows[(parent.id, "parent")] = EventObject(event_id=event.id, object_id=parent.id,
-                                                  role="parent")
+        rows[(parent.id, "parent")] = {"event_id": event.id, "object_id": parent.id,
+                                       "role": "parent", "quantity": None, "uom": None}
     if len(rows) > 50:  # many things (a receipt of serials): one set-based statement
-        uow.session.execute(insert(EventObject), [
-            {"event_id": r.event_id, "object_id": r.object_id, "role": r.role,
-             "quantity": r.quantity, "uom": r.uom} for r in rows.values()])
+        bulk.insert_rows(uow.session.connection(), EventObject.__table__,  # type: ignore[arg-type]
+                         list(rows.values()))
     else:
-        uow.session.add_all(rows.values())
+        uow.session.add_all(EventObject(**row) for row in rows.values())
         uow.session.flush()
     _link_for_event(uow, event, step, parent, what_parts, in_parts, out_parts, edge_kind)
     customer = next((p.partner_id for p in destinations or [] if p.partner_id), None)
@@ -522,8 +524,8 @@ def _apply_whereabouts(uow: UnitOfWork, event: Event, spec: rules.Step,
     touched: set[int] = set()
     for ids, values in changes:
         touched.update(ids)
-        for chunk in _chunks(ids, 500):
-            statement = update(TraceObject).where(TraceObject.id.in_(chunk))
+        for among in bulk.among(uow.session.connection(), TraceObject.id, ids):
+            statement = update(TraceObject).where(among)
             if "origin_event_id" in values:
                 statement = statement.where(TraceObject.origin_event_id.is_(None))
             else:
