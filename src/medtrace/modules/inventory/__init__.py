@@ -10,6 +10,7 @@ __all__, __getattr__, __dir__ = public_face(__name__, {
     "errors": ["InsufficientStock", "LocationInvalid", "LocationNotFound", "LotNotIssuable",
         "MoveAlreadyReversed", "MoveInvalid"],
     "events": ["LotExpired", "LotExpiryWindowEntered", "StockMoved"],
+    "queries": ["find_location_with_status"],
     "schemas": ["LocationCreate", "MoveCreate", "MoveReverse"],
     "service": ["create_location", "get_location_or_raise", "post_move", "reverse_move",
         "stock_status_of"],
