@@ -100,17 +100,17 @@ def _check_characteristic(index: int, data: Any) -> list[dict[str, str]]:
     prefix = f"characteristics.{index}"
     try:
         iso2859.normalise_aql(data.aql)
-    except iso2859.SamplingError as exc:
-        problems.append(_problem(f"{prefix}.aql", str(exc)))
+    except iso2859.SamplingError:
+        problems.append(_problem(f"{prefix}.aql", N_("not in the standard's tables")))
     if data.kind == rules.CharacteristicKind.DIMENSIONAL:
         if data.lower is None and data.upper is None:
-            problems.append(_problem(f"{prefix}.lower", "a dimensional check needs a limit"))
+            problems.append(_problem(f"{prefix}.lower", N_("a dimensional check needs a limit")))
         if data.lower is not None and data.upper is not None and data.lower > data.upper:
-            problems.append(_problem(f"{prefix}.upper", "below the lower limit"))
+            problems.append(_problem(f"{prefix}.upper", N_("below the lower limit")))
         if not data.unit:
-            problems.append(_problem(f"{prefix}.unit", "a dimensional check needs a unit"))
+            problems.append(_problem(f"{prefix}.unit", N_("a dimensional check needs a unit")))
     elif data.lower is not None or data.upper is not None:
-        problems.append(_problem(f"{prefix}.lower", "only dimensional checks have limits"))
+        problems.append(_problem(f"{prefix}.lower", N_("only dimensional checks have limits")))
     return problems
 
 
@@ -237,9 +237,10 @@ def open_inspection(uow: UnitOfWork, *, item_id: int, lot_id: int | None, unit_i
         amount = Decimal(str(quantity))
     except (InvalidOperation, ValueError):
         raise ResultsInvalid("the quantity is not a number",
-                             errors=[_problem("quantity", "not a number")]) from None
+                             errors=[_problem("quantity", N_("not a number"))]) from None
     if amount <= 0:
-        raise ResultsInvalid("the quantity is positive", errors=[_problem("quantity", "> 0")])
+        raise ResultsInvalid("the quantity is positive",
+                             errors=[_problem("quantity", N_("more than zero"))])
     unit = (uom or item.base_uom).upper()
     lot_size = _lot_size(uow, item.id, amount, unit, unit_ids)
     state = _state_row(uow, supplier_id, item.id, create=True)
@@ -293,10 +294,10 @@ def _store_file(storage: Path, upload: UploadedFile) -> str:
     magic, limit = FILE_TYPES.get(upload.content_type, (None, 0))
     if magic is None or not upload.content.startswith(magic):
         raise ResultsInvalid("attach a PDF, PNG or JPEG file (its content must match)",
-                             errors=[_problem("file", "PDF, PNG or JPEG")])
+                             errors=[_problem("file", N_("a PDF, PNG or JPEG file"))])
     if len(upload.content) > limit:
         raise ResultsInvalid(f"the file may be at most {limit // MB} MB",
-                             errors=[_problem("file", "too large")])
+                             errors=[_problem("file", N_("too large"))])
     digest = hashlib.sha256(upload.content).hexdigest()
     target = storage / digest[:2] / digest
     if not target.exists():  # content-addressed: the same file is stored once
@@ -344,7 +345,7 @@ def record_results(uow: UnitOfWork, *, number: str, data: ResultsEntry, actor: A
     for position, upload in (files or {}).items():
         if position not in plans or plans[position].kind != rules.CharacteristicKind.DOCUMENT:
             raise ResultsInvalid("a file belongs to a document characteristic",
-                                 errors=[_problem("file", "not a document characteristic")])
+                                 errors=[_problem("file", N_("not a document characteristic"))])
         if storage is None:
             raise ValueError("a storage folder is needed for attached files")
         stored[position] = (_store_file(storage, upload), upload)
@@ -353,23 +354,23 @@ def record_results(uow: UnitOfWork, *, number: str, data: ResultsEntry, actor: A
         plan = plans.get(entry.characteristic)
         if plan is None:
             raise ResultsInvalid(f"no characteristic {entry.characteristic}",
-                                 errors=[_problem(f"{field}.characteristic", "unknown")])
+                                 errors=[_problem(f"{field}.characteristic", N_("unknown"))])
         if entry.sample > plan.to_inspect:
             raise ResultsInvalid(f"sample {entry.sample} beyond the {plan.to_inspect} to inspect",
-                                 errors=[_problem(f"{field}.sample", f"1..{plan.to_inspect}")])
+                                 errors=[_problem(f"{field}.sample", N_("beyond the sample"))])
         row = existing.get((plan.id, entry.sample))
         values: dict[str, Any] = {"note": entry.note, "recorded_by": actor.name,
                                   "recorded_at": uow.now()}
         if plan.kind == rules.CharacteristicKind.DIMENSIONAL:
             if entry.value is None:
                 raise ResultsInvalid("a dimensional check is measured",
-                                     errors=[_problem(f"{field}.value", "required")])
+                                     errors=[_problem(f"{field}.value", N_("required"))])
             values["value"] = entry.value
             values["passed"] = rules.measured_passes(entry.value, plan.lower, plan.upper)
         else:
             if entry.passed is None or entry.value is not None:
                 raise ResultsInvalid("this check is passed or failed, not measured",
-                                     errors=[_problem(f"{field}.passed", "required")])
+                                     errors=[_problem(f"{field}.passed", N_("required"))])
             values["passed"] = entry.passed
         if plan.kind == rules.CharacteristicKind.DOCUMENT:
             if plan.position in stored:
@@ -378,7 +379,7 @@ def record_results(uow: UnitOfWork, *, number: str, data: ResultsEntry, actor: A
                               file_type=upload.content_type)
             elif row is None or not row.file_sha256:
                 raise ResultsInvalid("attach the certificate of analysis",
-                                     errors=[_problem("file", "required")])
+                                     errors=[_problem("file", N_("required"))])
         if row is None:
             row = Result(inspection_id=inspection.id, sample_plan_id=plan.id,
                          sample_no=entry.sample, **values)
@@ -398,12 +399,12 @@ def check_signer(inspection: Inspection, signature: SignatureIn, actor: Actor,
                  meanings: Sequence[str]) -> None:
     if actor.kind != "user" or signature.username != actor.name:
         raise SignerMismatch("sign as the signed-in user",
-                             errors=[_problem("signature.username", "not you")])
+                             errors=[_problem("signature.username", N_("not you"))])
     if signature.meaning not in meanings:
         raise InspectionStateError(f"this decision is signed as {' or '.join(meanings)}",
-                                   errors=[_problem("signature.meaning", " | ".join(meanings))])
+                                   errors=[_problem("signature.meaning", N_("wrong meaning"))])
     if inspection.received_by is not None and actor.id == inspection.received_by:
-        raise ReceiverMayNotSign(errors=[_problem("signature.username", "received the goods")])
+        raise ReceiverMayNotSign(errors=[_problem("signature.username", N_("received the goods"))])
 
 
 def sign(uow: UnitOfWork, inspection: Inspection, signature: SignatureIn, actor: Actor,
@@ -432,13 +433,13 @@ def target_location(uow: UnitOfWork, inspection: Inspection, given: str | None,
         location = inventory.get_location_or_raise(uow, given)
         if inventory.stock_status_of(uow, location) != status:
             raise NoTargetLocation(f"{given} does not hold {status} stock",
-                                   errors=[_problem("to_location", f"not {status}")])
+                                   errors=[_problem("to_location", N_("wrong stock status"))])
         return location.code
     found = inventory.find_location_with_status(uow, status=status,
                                                 near=inspection.location_code)
     if found is None:
         raise NoTargetLocation(f"no {status} location near {inspection.location_code}",
-                               errors=[_problem("to_location", "required")])
+                               errors=[_problem("to_location", N_("required"))])
     return found
 
 

@@ -34,6 +34,7 @@ from medtrace.modules.quality.service.core import (
 from medtrace.platform import esign
 from medtrace.platform.actor import Actor
 from medtrace.platform.db.uow import UnitOfWork
+from medtrace.platform.i18n import N_
 
 
 def _move_goods(uow: UnitOfWork, inspection: Inspection, *, to_location: str, purpose: str,
@@ -94,7 +95,7 @@ def release_inspection(uow: UnitOfWork, *, number: str, data: DecisionIn,
     ensure_decidable(uow, inspection, actor)
     if inspection.verdict != InspectionVerdict.ACCEPTED:
         raise InspectionStateError("only goods whose inspection accepted them are released",
-                                   errors=[{"field": "verdict", "message": "not accepted"}])
+                                   errors=[{"field": "verdict", "message": N_("not accepted")}])
     ensure_not_discontinued(uow, inspection)
     check_signer(inspection, data.signature, actor, (RELEASE_MEANING,))
     to_location = target_location(uow, inspection, data.to_location, "available")
@@ -130,7 +131,7 @@ def reject_inspection(uow: UnitOfWork, *, number: str, data: DecisionIn,
     ensure_decidable(uow, inspection, actor)
     if inspection.verdict != InspectionVerdict.REJECTED and not data.comment.strip():
         raise InspectionStateError("say why goods the inspection did not reject are rejected",
-                                   errors=[{"field": "comment", "message": "required"}])
+                                   errors=[{"field": "comment", "message": N_("required")}])
     check_signer(inspection, data.signature, actor, (REJECT_MEANING,))
     to_location = target_location(uow, inspection, data.to_location, "rejected")
     signature = sign(uow, inspection, data.signature, actor, data.comment)
@@ -162,7 +163,7 @@ def release_conditionally(uow: UnitOfWork, *, number: str, data: ConcessionIn,
     ensure_decidable(uow, inspection, actor)
     if inspection.verdict != InspectionVerdict.REJECTED:
         raise InspectionStateError("a concession is for goods the inspection rejected",
-                                   errors=[{"field": "verdict", "message": "not rejected"}])
+                                   errors=[{"field": "verdict", "message": N_("not rejected")}])
     ensure_not_discontinued(uow, inspection)
     first = [v.signature for v in esign.signatures_for(uow, inspection)
              if v.valid and v.signature.meaning == RELEASE_MEANING]

@@ -1,7 +1,0 @@
-"""Quality pages (filled in below)."""
-
-from __future__ import annotations
-
-from fastapi import APIRouter
-
-router = APIRouter(include_in_schema=False)
