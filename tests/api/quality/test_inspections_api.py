@@ -98,3 +98,17 @@ def test_plans_are_read_and_written_by_item_code(client, plant: Plant) -> None: 
     viewer = client.put("/api/v1/quality/plans/CATH", headers=_auth(client, "viewer"),
                         json=body)
     assert viewer.status_code == 403
+
+
+def test_reduced_inspection_approval_per_supplier_item(client, plant: Plant) -> None:  # type: ignore[no-untyped-def]
+    headers = _auth(client, "qa.one")
+    path = f"/api/v1/quality/switching/{plant.ids['supplier']}/CATH"
+    answer = client.put(path, headers=headers, json={
+        "reduced_approved": False, "reason": "New supplier: no reduced inspection yet"})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["reduced_approved"] is False and answer.json()["severity"] == "normal"
+    refused = client.put(path, headers=headers, json={"resume": True, "reason": "x"})
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "MT-QUALITY-INSPECTION-STATE"
+    assert client.put(path, headers=_auth(client, "viewer"), json={
+        "resume": True, "reason": "x"}).status_code == 403

@@ -254,3 +254,27 @@ def test_serial_units_move_one_by_one(plant: Plant) -> None:
     _decide(plant, "release", number, "qa.one", "released")
     with UnitOfWork(plant.db) as uow:
         assert {uow.session.get(TraceObject, i).status for i in ids} == {"released"}
+
+
+def test_discontinued_inspection_refuses_release_until_resumed(plant: Plant) -> None:
+    for n in range(7):  # 2 to tighten, then 5 more on tightened: discontinued
+        number = plant.receive(500, number=f"D-{n}")
+        plant.results(number, fail={1: 3})
+        _decide(plant, "reject", number, "qa.one", "rejected")
+    with UnitOfWork(plant.db) as uow:
+        state = uow.session.scalar(select(SupplierItemState))
+        assert state.discontinued and state.severity == "tightened"
+    number = plant.receive(500, number="D-X")
+    plant.results(number)
+    with pytest.raises(quality.InspectionDiscontinued):
+        _decide(plant, "release", number, "qa.one", "released")
+    with UnitOfWork(plant.db) as uow:
+        quality.update_switching(
+            uow, supplier_id=plant.ids["supplier"], item_id=plant.ids["cath"],
+            data=quality.SwitchingUpdate(resume=True, reason="8D report SCAR-12 closed"),
+            actor=plant.actor("qa.two"))
+    assert _decide(plant, "release", number, "qa.one", "released") == "released"
+    with UnitOfWork(plant.db) as uow:
+        state = uow.session.scalar(select(SupplierItemState))
+        assert not state.discontinued and state.severity == "tightened"
+        assert state.history[-2]["resumed"] is True

@@ -20,6 +20,7 @@ from medtrace.modules.quality.permissions import (
     INSPECTION_PERFORM,
     INSPECTION_VIEW,
     PLAN_EDIT,
+    SWITCHING_EDIT,
 )
 from medtrace.modules.quality.rules import InspectionStatus
 from medtrace.modules.quality.schemas import (
@@ -36,6 +37,8 @@ from medtrace.modules.quality.schemas import (
     SamplingPlanRead,
     SeverityName,
     SupplierQualityRead,
+    SwitchingRead,
+    SwitchingUpdate,
 )
 from medtrace.platform.actor import Actor
 from medtrace.platform.auth.permissions import require
@@ -218,3 +221,21 @@ def supplier(request: Request, partner_id: PathId,
     with new_uow(request, write=False) as uow:
         return queries.supplier_quality(uow, partner_id, start, end).as_dict()
 
+
+
+@router.put("/quality/switching/{partner_id}/{item}", response_model=SwitchingRead,
+            operation_id="updateSwitchingState",
+            summary="Approve or withdraw reduced inspection, mark production (ir)regular, or "
+                    "resume discontinued inspection, for one supplier's item")
+def update_switching(request: Request, partner_id: PathId, item: str, body: SwitchingUpdate,
+                     actor: Actor = require(SWITCHING_EDIT)) -> SwitchingRead:
+    with new_uow(request) as uow:
+        found = _item(uow, item[:40])
+        row = service.update_switching(uow, supplier_id=partner_id, item_id=found.id, data=body,
+                                       actor=actor)
+        return SwitchingRead(supplier_id=row.supplier_id, item_id=row.item_id,
+                             item_code=found.code, severity=row.severity, score=row.score,
+                             discontinued=row.discontinued,
+                             reduced_approved=row.reduced_approved,
+                             production_steady=row.production_steady,
+                             history=list(row.history or []))

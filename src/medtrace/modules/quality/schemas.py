@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -197,3 +197,15 @@ class SupplierQualityRead(BaseModel):
     rejected: int
     rejection_rate: float | None
     items: list[ItemSwitchingRead]
+
+
+class SwitchingRead(BaseModel):
+    supplier_id: int
+    item_id: int
+    item_code: str
+    severity: str
+    score: int
+    discontinued: bool
+    reduced_approved: bool
+    production_steady: bool
+    history: list[dict[str, Any]]
