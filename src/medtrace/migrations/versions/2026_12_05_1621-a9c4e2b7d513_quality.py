@@ -1,12 +1,11 @@
 """quality: inspection plans, switching states, inspections, results, nonconformances;
-the signature meaning "rejected" and the default numbering rules of inspections and NCs
+the signature meaning "rejected" (quality's numbering rules are created on first use)
 
 Revision ID: a9c4e2b7d513
 Revises: d7d08f2cb275
 Create Date: 2026-12-05 16:21:54.632483+00:00
 """
 
-import datetime as dt
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -20,9 +19,6 @@ depends_on: str | Sequence[str] | None = None
 
 #: signature meanings quality needs beside the platform's (rejection of goods)
 MEANINGS = [("rejected", "拒收", "Rejected")]
-#: default numbering rules: inspection IQC2612-00001 (monthly), nonconformance NC26-00001 (yearly)
-RULES = [("quality.inspection", "IQC{YY}{MM}-{SEQ:5}", "monthly", "Incoming inspections"),
-         ("quality.nonconformance", "NC{YY}-{SEQ:5}", "yearly", "Nonconformances")]
 
 
 def upgrade() -> None:
@@ -198,17 +194,6 @@ def upgrade() -> None:
     known = {row[0] for row in op.get_bind().execute(sa.select(meaning.c.code))}
     op.bulk_insert(meaning, [{"code": c, "label_zh": zh, "label_en": en, "active": True}
                              for c, zh, en in MEANINGS if c not in known])
-    rule = sa.table("numbering_rule", sa.column("scope", sa.String),
-                    sa.column("pattern", sa.String), sa.column("reset", sa.String),
-                    sa.column("check_char", sa.String), sa.column("description", sa.String),
-                    sa.column("active", sa.Boolean), sa.column("created_at", mt.UTCDateTime()),
-                    sa.column("updated_at", mt.UTCDateTime()))
-    now = dt.datetime.now(dt.UTC)
-    existing = {row[0] for row in op.get_bind().execute(sa.select(rule.c.scope))}
-    op.bulk_insert(rule, [{"scope": scope, "pattern": pattern, "reset": reset,
-                           "check_char": "none", "description": text, "active": True,
-                           "created_at": now, "updated_at": now}
-                          for scope, pattern, reset, text in RULES if scope not in existing])
 
 
 def downgrade() -> None:
@@ -244,8 +229,5 @@ def downgrade() -> None:
     op.drop_table('quality_switching')
     op.drop_table('quality_plan')
     # ### end Alembic commands ###
-    op.execute(sa.text("DELETE FROM numbering_counter WHERE rule_id IN (SELECT id FROM "
-                       "numbering_rule WHERE scope IN "
-                       "('quality.inspection', 'quality.nonconformance'))"))
-    op.execute(sa.text("DELETE FROM numbering_rule WHERE scope IN "
-                       "('quality.inspection', 'quality.nonconformance')"))
+    op.execute(sa.text("DELETE FROM esign_meaning WHERE code = 'rejected' AND NOT EXISTS "
+                       "(SELECT 1 FROM esign_signature WHERE meaning = 'rejected')"))

@@ -23,6 +23,37 @@ from medtrace.platform.db.base import Base, utcnow
 from medtrace.platform.esign import AUTHOR, SignaturePolicy
 from medtrace.platform.i18n import N_
 
+#: the audit trail's labels of quality's fields (beside the platform's COMMON_FIELDS)
+FIELD_LABELS: dict[str, str] = {
+    "plan_id": N_("Inspection plan"), "version": N_("Version"),
+    "lower": N_("Lower limit"), "upper": N_("Upper limit"), "unit": N_("Unit"),
+    "aql": N_("AQL"), "inspection_level": N_("Inspection level"), "critical": N_("Critical"),
+    "supplier_id": N_("Supplier"), "severity": N_("Severity"),
+    "score": N_("Switching score"), "recent": N_("Recent lots"),
+    "accepted_run": N_("Consecutive lots accepted"),
+    "rejected_on_tightened": N_("Lots not accepted on tightened inspection"),
+    "discontinued": N_("Discontinued"),
+    "reduced_approved": N_("Reduced inspection approved"),
+    "production_steady": N_("Production steady"), "history": N_("History"),
+    "number": N_("Number"), "lot_code": N_("Lot"), "unit_count": N_("Serial units"),
+    "lot_size": N_("Lot size"), "location_code": N_("Location"),
+    "source_document": N_("Source document"), "purchase_order": N_("Purchase order"),
+    "received_by": N_("Received by"), "plan_version": N_("Plan version"),
+    "supplier_discontinued": N_("Supplier discontinued"), "verdict": N_("Verdict"),
+    "results_count": N_("Results entered"), "opened_at": N_("Opened"),
+    "decided_at": N_("Decided"), "decided_by": N_("Decided by"),
+    "nonconformance_id": N_("Nonconformance"), "inspection_id": N_("Inspection"),
+    "code_letter": N_("Code letter"), "plan_letter": N_("Plan letter"),
+    "sample_size": N_("Sample size"), "accept": N_("Accept (Ac)"), "reject": N_("Reject (Re)"),
+    "inspect_all": N_("Every unit inspected"), "to_inspect": N_("Units to inspect"),
+    "sample_plan_id": N_("Characteristic"), "sample_no": N_("Sample"),
+    "passed": N_("Conforming"), "file_sha256": N_("File (SHA-256)"),
+    "file_name": N_("File name"), "file_type": N_("File type"),
+    "recorded_by": N_("Recorded by"), "recorded_at": N_("Recorded"), "opened_by": N_("Opened by"),
+    "value": N_("Measured value"), "quantity": N_("Quantity"), "uom": N_("Unit"),
+    "position": N_("Position"), "reason": N_("Reason"),
+}
+
 
 class InspectionPlan(Audited, Base):
     """The inspection plan of an item: its characteristics. Every change raises the version
@@ -30,6 +61,7 @@ class InspectionPlan(Audited, Base):
 
     __tablename__ = "quality_plan"
     __audit_label__ = N_("Inspection plan")
+    __audit_fields__: ClassVar[dict[str, str]] = FIELD_LABELS
     __audit_link__ = "/quality/plans/{item_id}"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -42,6 +74,7 @@ class InspectionPlan(Audited, Base):
 class Characteristic(Audited, Base):
     __tablename__ = "quality_characteristic"
     __audit_label__ = N_("Inspection characteristic")
+    __audit_fields__: ClassVar[dict[str, str]] = FIELD_LABELS
     __table_args__ = (UniqueConstraint("plan_id", "position"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -63,6 +96,7 @@ class SupplierItemState(Audited, Base):
 
     __tablename__ = "quality_switching"
     __audit_label__ = N_("Switching state")
+    __audit_fields__: ClassVar[dict[str, str]] = FIELD_LABELS
     __table_args__ = (UniqueConstraint("supplier_id", "item_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -84,6 +118,7 @@ class SupplierItemState(Audited, Base):
 class Inspection(Audited, Base):
     __tablename__ = "quality_inspection"
     __audit_label__ = N_("Inspection")
+    __audit_fields__: ClassVar[dict[str, str]] = FIELD_LABELS
     __audit_link__ = "/quality/inspections/{number}"
     __audit_ref__ = "number"
     __audit_ignore__ = ("unit_ids",)
@@ -131,6 +166,7 @@ class SamplePlan(Audited, Base):
 
     __tablename__ = "quality_sample_plan"
     __audit_label__ = N_("Sampling plan of an inspection")
+    __audit_fields__: ClassVar[dict[str, str]] = FIELD_LABELS
     __table_args__ = (UniqueConstraint("inspection_id", "position"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -161,6 +197,7 @@ class Result(Audited, Base):
 
     __tablename__ = "quality_result"
     __audit_label__ = N_("Inspection result")
+    __audit_fields__: ClassVar[dict[str, str]] = FIELD_LABELS
     __table_args__ = (UniqueConstraint("sample_plan_id", "sample_no"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -182,7 +219,7 @@ class Nonconformance(Audited, Base):
     __audit_label__ = N_("Nonconformance")
     __audit_link__ = "/quality/nonconformances"
     __audit_ref__ = "number"
-    __audit_fields__: ClassVar[dict[str, str]] = {"status": N_("Status")}
+    __audit_fields__: ClassVar[dict[str, str]] = FIELD_LABELS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)

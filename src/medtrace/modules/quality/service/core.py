@@ -67,6 +67,10 @@ FILE_TYPES = {
     "image/jpeg": (b"\xff\xd8\xff", 10 * MB),
 }
 HISTORY_KEPT = 100
+#: the rules a plant starts with (an administrator may change them on the numbering page):
+#: inspection IQC2612-00001 (monthly), nonconformance NC26-00001 (yearly)
+DEFAULT_RULES = {INSPECTION_NUMBERS: ("IQC{YY}{MM}-{SEQ:5}", "monthly"),
+                 NC_NUMBERS: ("NC{YY}-{SEQ:5}", "yearly")}
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,16 @@ class UploadedFile:
     name: str
     content_type: str
     content: bytes
+
+
+def next_number(uow: UnitOfWork, kind: str) -> str:
+    """The next inspection or nonconformance number; the kind's default rule is created,
+    in this transaction, the first time a plant needs one."""
+    if numbering.get_rule(uow, kind) is None:
+        pattern, reset = DEFAULT_RULES[kind]
+        numbering.save_rule(uow, scope=kind, pattern=pattern, reset=reset,
+                            description="quality default")
+    return numbering.next_number(uow, kind)
 
 
 def _problem(field: str, message: str) -> dict[str, str]:
@@ -220,6 +234,9 @@ def _sample_plans(characteristics: Sequence[dict[str, Any]], lot_size: int,
                                      aql=c["aql"], severity=severity, critical=c["critical"])
         numbers["to_inspect"] = min(int(numbers["to_inspect"]), lot_size)  # type: ignore[call-overload]
         numbers["inspect_all"] = int(numbers["sample_size"]) >= lot_size  # type: ignore[call-overload]
+        if c["kind"] == rules.CharacteristicKind.DOCUMENT:  # one certificate per lot
+            numbers.update(plan_letter=numbers["code_letter"], sample_size=1, to_inspect=1,
+                           accept=0, reject=1, inspect_all=False)
         plans.append({**c, **numbers, "position": position, "severity": severity})
     return plans
 
@@ -253,7 +270,7 @@ def open_inspection(uow: UnitOfWork, *, item_id: int, lot_id: int | None, unit_i
             [{**rules.DEFAULT_CHARACTERISTIC, "lower": None, "upper": None, "unit": None}])
     lot_code = traceability.get_object_or_raise(uow, lot_id).code if lot_id is not None else None
     inspection = Inspection(
-        number=numbering.next_number(uow, INSPECTION_NUMBERS), item_id=item.id, lot_id=lot_id,
+        number=next_number(uow, INSPECTION_NUMBERS), item_id=item.id, lot_id=lot_id,
         lot_code=lot_code,
         unit_count=len(unit_ids), unit_ids=list(unit_ids), quantity=amount, uom=unit,
         lot_size=lot_size, location_code=location_code, supplier_id=supplier_id,
@@ -446,7 +463,7 @@ def target_location(uow: UnitOfWork, inspection: Inspection, given: str | None,
 def open_nonconformance(uow: UnitOfWork, inspection: Inspection, description: str,
                         actor: Actor) -> Nonconformance:
     nc = Nonconformance(
-        number=numbering.next_number(uow, NC_NUMBERS), item_id=inspection.item_id,
+        number=next_number(uow, NC_NUMBERS), item_id=inspection.item_id,
         lot_id=inspection.lot_id, quantity=inspection.quantity, uom=inspection.uom,
         description=description[:4000], inspection_id=inspection.id,
         supplier_id=inspection.supplier_id, status=rules.NcStatus.OPEN, opened_at=uow.now(),

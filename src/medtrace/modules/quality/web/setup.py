@@ -13,8 +13,8 @@ from pydantic import ValidationError
 from medtrace.modules import catalog, partners
 from medtrace.modules.quality import queries, rules, service
 from medtrace.modules.quality.errors import SamplingInvalid
-from medtrace.modules.quality.permissions import INSPECTION_VIEW, PLAN_EDIT
-from medtrace.modules.quality.schemas import PlanWrite
+from medtrace.modules.quality.permissions import INSPECTION_VIEW, PLAN_EDIT, SWITCHING_EDIT
+from medtrace.modules.quality.schemas import PlanWrite, SwitchingUpdate
 from medtrace.modules.quality.web import page
 from medtrace.platform.actor import Actor
 from medtrace.platform.auth.permissions import require
@@ -26,6 +26,11 @@ from medtrace.standards import iso2859
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf.csrf_protect)])
 BLANK_ROWS = 3
+#: the switching changes QA may make on a supplier's item
+CHANGES = {"approve_reduced": N_("approve reduced inspection"),
+           "withdraw_reduced": N_("withdraw reduced inspection"),
+           "irregular": N_("production irregular"), "steady": N_("production steady"),
+           "resume": N_("resume discontinued inspection")}
 FIELDS = ("kind", "name_zh", "name_en", "lower", "upper", "unit", "aql", "inspection_level")
 
 
@@ -37,12 +42,14 @@ def _plan_page(request: Request, code: str, status: int = 200, rows: list[dict[s
             raise catalog.ItemNotFound(f"no item {code!r}")
         plan, characteristics = service.get_plan(uow, item.id)
         states = queries.switching_states(uow, item_id=item.id)
+        suppliers = partners.partner_codes(uow, [st.supplier_id for st in states])
     if rows is None:
         rows = [{f: ("" if getattr(c, f) is None else str(getattr(c, f))) for f in FIELDS}
                 | {"critical": c.critical} for c in characteristics]
     rows = rows + [{f: "" for f in FIELDS} | {"critical": False}] * BLANK_ROWS
     return page(request, "quality/plan.html", status=status, item=item, plan=plan,
-                rows=rows, aqls=iso2859.AQLS, levels=iso2859.LEVELS, states=states, **extra)
+                rows=rows, aqls=iso2859.AQLS, levels=iso2859.LEVELS, states=states,
+                suppliers=suppliers, changes=CHANGES, **extra)
 
 
 @router.get("/quality/plans", response_class=HTMLResponse)
@@ -129,3 +136,33 @@ def suppliers(request: Request, _: Actor = require(INSPECTION_VIEW)) -> Response
                                              until + dt.timedelta(seconds=1))
     return page(request, "quality/suppliers.html", code=code, days=period, partner=partner,
                 result=found)
+
+
+@router.post("/quality/switching/{supplier_id}/{code}", response_class=HTMLResponse)
+async def change_switching(request: Request, supplier_id: int, code: str,
+                           actor: Actor = require(SWITCHING_EDIT)) -> Response:
+    form = await request.form()
+    change = str(form.get("change", ""))
+    values: dict[str, Any] = {"approve_reduced": {"reduced_approved": True},
+                              "withdraw_reduced": {"reduced_approved": False},
+                              "irregular": {"production_steady": False},
+                              "steady": {"production_steady": True},
+                              "resume": {"resume": True}}.get(change, {})
+    try:
+        if not values:
+            raise ValueError("change")
+        body = SwitchingUpdate.model_validate({**values, "reason": str(form.get("reason", ""))})
+    except ValidationError as exc:
+        return _plan_page(request, code, status=422,
+                          **form_error(request, validation_failed(exc, current_locale())))
+    except ValueError:
+        return _plan_page(request, code, status=422, error_code="MT-VALIDATION",
+                          field_errors={"change": N_("choose")})
+    with new_uow(request, write=False) as uow:
+        item = catalog.get_item_by_code(uow, code[:40])
+        item_id = item.id if item is not None else 0
+    _, problem = await form_action(request, lambda uow: service.update_switching(
+        uow, supplier_id=supplier_id, item_id=item_id, data=body, actor=actor))
+    if problem is None:
+        return RedirectResponse(f"/quality/plans/{code}?saved=1", status_code=303)
+    return _plan_page(request, code, status=422, **problem)
