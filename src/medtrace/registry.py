@@ -40,6 +40,7 @@ MODULES: tuple[str | tuple[str, ...], ...] = (
     "partners",
     "traceability",
     "inventory",
+    "quality",
     "procurement",
 )
 

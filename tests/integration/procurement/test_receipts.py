@@ -58,6 +58,7 @@ def test_a_lot_received_in_two_deliveries(db, plant):
     number, lots, status = _receive(db, plant["order"], [
         {"scan": code, "quantity": "60", "uom": "EA"}])
     assert status == "partly_received"
+    assert lots[0]["inspection"]  # quality's incoming inspection, opened by the receipt
     assert lots[0] | {"inspection": None} == {
         "item": "P-CATH", "lot": "L2601", "status": "quarantine", "quantity": "60",
         "uom": "EA", "serials": 0, "inspection": None}

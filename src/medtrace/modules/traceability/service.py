@@ -264,10 +264,12 @@ def create_container(uow: UnitOfWork, *, sscc: str, container_type: str = "case"
 
 # --- status -----------------------------------------------------------------------------------
 def change_status(uow: UnitOfWork, *, object_id: int, status: str, reason: str,
-                  actor: Actor, password: str | None = None, read_point: str | None = None
+                  actor: Actor, password: str | None = None, read_point: str | None = None,
+                  doc: str | None = None, extra: dict[str, Any] | None = None
                   ) -> TraceObject:
     """Move a lot or unit to another quality status. Releasing and rejecting are QA's, with an
-    electronic signature; every change carries a reason and is journalled."""
+    electronic signature; every change carries a reason and is journalled (``doc`` and
+    ``extra`` go into the journal event, e.g. quality's ``{"inspection": {...}}``)."""
     thing = get_object_or_raise(uow, object_id)
     if thing.kind == "container":
         raise StatusChangeRefused("containers have no quality status; change their contents")
@@ -289,8 +291,8 @@ def change_status(uow: UnitOfWork, *, object_id: int, status: str, reason: str,
     uow.session.flush()
     step = {rules.RELEASED: "released", rules.ON_HOLD: "held", rules.REJECTED: "rejected",
             rules.RECALLED: "recalled", rules.QUARANTINE: "held"}[status]
-    record_event(uow, step=step, what=[thing], read_point=read_point,
-                 extra={"status": status, "reason": reason.strip()})
+    record_event(uow, step=step, what=[thing], read_point=read_point, doc=doc,
+                 extra={**(extra or {}), "status": status, "reason": reason.strip()})
     uow.publish(events.lot_status_changed(thing, previous, reason.strip()))
     return thing
 

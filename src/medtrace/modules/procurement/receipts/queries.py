@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from medtrace.modules import catalog, partners, traceability
+from medtrace.modules import catalog, partners, quality, traceability
 from medtrace.modules.procurement.models import PurchaseOrder, Receipt, ReceiptLine
 from medtrace.modules.procurement.queries import amount
 from medtrace.modules.procurement.rules import rate
@@ -54,13 +54,13 @@ def receipt_view(uow: UnitOfWork, receipt: Receipt) -> dict[str, Any]:
 
 
 def _quality_figures(uow: UnitOfWork, supplier_id: int, since: dt.date, until: dt.date
-                     ) -> dict[str, Any] | None:
-    """Quality's view of the supplier (lot rejection rate, switching state), when installed."""
-    try:
-        from medtrace.modules import quality  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return quality.supplier_quality(uow, supplier_id=supplier_id, since=since, until=until)
+                     ) -> dict[str, Any]:
+    """Quality's view of the supplier: lot rejection rate, switching state of each item."""
+    zone = uow.timezone
+    start = dt.datetime.combine(since, dt.time(), tzinfo=zone).astimezone(dt.UTC)
+    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(),
+                              tzinfo=zone).astimezone(dt.UTC)
+    return quality.supplier_quality(uow, supplier_id, start, end).as_dict()
 
 
 def supplier_performance(uow: UnitOfWork, *, supplier_id: int, days: int = PERIOD_DAYS

@@ -7,14 +7,13 @@ One receipt is one transaction: the receipt and its lines (audited), the lots an
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
-from medtrace.modules import catalog, inventory, partners, traceability
+from medtrace.modules import catalog, inventory, partners, quality, traceability
 from medtrace.modules.procurement import events
 from medtrace.modules.procurement import service as orders
 from medtrace.modules.procurement.errors import (
@@ -186,15 +185,9 @@ def _lot_for(uow: UnitOfWork, line: _Line, receipt: Receipt, supplier_id: int) -
         uom=item.base_uom, status="quarantine", origin="received")
 
 
-def open_inspection(uow: UnitOfWork, **fields: Any) -> str | None:
-    """THE call site of the quality module (its contract: ``quality.open_inspection(uow,
-    item_id=, lot_id=, unit_ids=, quantity=, uom=, location_code=, supplier_id=,
-    source_document=, purchase_order=, received_by=, actor=)`` returning a row with
-    ``.number``). Until the quality module is installed, no inspection is opened."""
-    try:
-        from medtrace.modules import quality  # type: ignore[attr-defined]
-    except ImportError:
-        return None
+def open_inspection(uow: UnitOfWork, **fields: Any) -> str:
+    """THE call site of the quality module: the lot waits in quarantine for its incoming
+    inspection (``quality.open_inspection``); the inspection's number."""
     return quality.open_inspection(uow, **fields).number
 
 
@@ -388,5 +381,5 @@ def supplier_code(uow: UnitOfWork, supplier_id: int) -> str:
     return partners.get_partner_or_raise(uow, supplier_id).code
 
 
-__all__ = ["ReceiptResult", "dt", "get_receipt_or_raise", "open_inspection", "receive_goods",
+__all__ = ["ReceiptResult", "get_receipt_or_raise", "open_inspection", "receive_goods",
            "receiving_location", "return_to_supplier"]

@@ -1,7 +1,7 @@
 """procurement
 
 Revision ID: f1a2b3c4d5e6
-Revises: d7d08f2cb275
+Revises: a9c4e2b7d513
 Create Date: 2026-12-05 16:18:58.737049+00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from medtrace.platform.db import base as mt
 
 revision: str = 'f1a2b3c4d5e6'
-down_revision: str | Sequence[str] | None = 'd7d08f2cb275'
+down_revision: str | Sequence[str] | None = 'a9c4e2b7d513'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
