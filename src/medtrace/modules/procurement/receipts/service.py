@@ -381,5 +381,12 @@ def supplier_code(uow: UnitOfWork, supplier_id: int) -> str:
     return partners.get_partner_or_raise(uow, supplier_id).code
 
 
-__all__ = ["ReceiptResult", "get_receipt_or_raise", "open_inspection", "receive_goods",
-           "receiving_location", "return_to_supplier"]
+__all__ = [
+    "ReceiptResult",
+    "get_receipt_or_raise",
+    "open_inspection",
+    "receive_goods",
+    "receiving_location",
+    "return_to_supplier",
+    "supplier_code",
+]
