@@ -38,12 +38,16 @@ def read_scan(text: str) -> Scan:
                 serial=parsed.serial, expiry=parsed.expiry, sscc=sscc, errors=errors)
 
 
-def level_fits(level_number: int, level_uom: str | None, uom: str, base_uom: str) -> bool:
-    """The scanned packaging level is the one the line's unit names: its own unit, or the
-    base unit for the unit level (0) without one."""
+def level_fits(level_number: int, level_uom: str | None, uom: str, base_uom: str,
+               uom_factor: Decimal | None = None, level_factor: Decimal | None = None) -> bool:
+    """The scanned packaging level is the one the line's unit names: its own unit; the base
+    unit for the unit level (0); for a level without a unit, a unit holding as many base units
+    as the level does."""
     if level_uom:
         return level_uom.upper() == uom.upper()
-    return level_number == 0 and uom.upper() == base_uom.upper()
+    if level_number == 0:
+        return uom.upper() == base_uom.upper()
+    return uom_factor is not None and uom_factor == level_factor
 
 
 def serial_problem(serials: list[str], base_quantity: Decimal) -> str | None:

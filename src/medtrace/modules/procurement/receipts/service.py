@@ -122,14 +122,20 @@ def _check_lines(uow: UnitOfWork, order: PurchaseOrder, data: ReceiptCreate
             problems.append(_problem(f"{where}.scan", "not on the order"))
             continue
         uom = (line_in.uom or item.base_uom).strip().upper()
-        if not scan_rules.level_fits(level.level, level.uom, uom, item.base_uom):
-            problems.append(_problem(f"{where}.scan", "other packaging level"))
-            continue
         try:
-            base = catalog.factor_of(item, uom) * to_quantity(line_in.quantity)
+            factor = catalog.factor_of(item, uom)
         except catalog.UnknownUnit:
             problems.append(_problem(f"{where}.uom", "not a unit of the item"))
             continue
+        level_factor = Decimal(1)
+        for packaging in item.packaging:
+            if 0 < packaging.level <= level.level:
+                level_factor *= packaging.quantity
+        if not scan_rules.level_fits(level.level, level.uom, uom, item.base_uom, factor,
+                                     level_factor):
+            problems.append(_problem(f"{where}.scan", "other packaging level"))
+            continue
+        base = factor * to_quantity(line_in.quantity)
         if catalog.tracks_lot(item.tracking) and not scan.lot:
             problems.append(_problem(f"{where}.scan", "lot missing"))
         if (item.min_remaining_shelf_life_days or item.shelf_life_days) and scan.expiry is None:
