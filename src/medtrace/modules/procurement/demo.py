@@ -28,7 +28,7 @@ from medtrace.platform.workflows.defaults import DEFAULTS
 from medtrace.platform.workflows.models import WorkflowInstance, WorkflowTask
 
 #: username, printed name, role (the platform's demo users have no buyer or finance approver)
-USERS = [("sun.li", "孙丽", "purchasing"), ("zhou.qiang", "周强", "purchasing"),
+USERS = [("sun.li", "孙丽", "purchasing"), ("qian.hao", "钱浩", "purchasing"),
          ("wu.fang", "吴芳", "finance")]
 GS = "\x1d"
 
@@ -89,7 +89,7 @@ def _approve(uow: UnitOfWork, order: PurchaseOrder) -> None:
     instance = uow.session.scalar(select(WorkflowInstance).where(
         WorkflowInstance.record_type == service.RECORD_TYPE,
         WorkflowInstance.record_id == str(order.id)))
-    for who in ("zhou.qiang", "wu.fang"):
+    for who in ("qian.hao", "wu.fang"):
         task = uow.session.scalar(select(WorkflowTask).where(
             WorkflowTask.instance_id == instance.id, WorkflowTask.status == "open"))
         if task is None:

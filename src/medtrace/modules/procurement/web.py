@@ -176,7 +176,12 @@ def order(request: Request, number: str, actor: Actor = require(ORDER_VIEW)) -> 
 async def order_action(request: Request, number: str, action: str,
                        actor: Actor = require(ORDER_EDIT)) -> Response:
     form = await request.form()
-    reason = str(form.get("reason", "")).strip()[:500]
+    reason = str(form.get("reason", "")).strip()
+    if len(reason) > 500:
+        return _order_page(request, number, actor, 422, action=action, values={},
+                           error=translate(N_("A reason is required."), request.state.locale),
+                           field_errors={"reason": translate(N_("at most 500 characters"),
+                                                             request.state.locale)})
     ref = number[:40]
     if action == "submit":
         def run(uow: Any) -> Any:
