@@ -24,6 +24,7 @@ def test_qa_inspects_and_releases_a_lot_on_a_handheld(browser, live_server):  # 
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     sign_in(page, live_server, "li.na")  # the demo QA engineer
+    page.goto(live_server + "/lang/zh_CN")  # an earlier test may have chosen English for her
     waiting = page.request.get(f"{live_server}/api/v1/inspections?status=open&item=TUBE-PVC")
     assert waiting.ok, waiting.text()
     number = waiting.json()["items"][0]["number"]

@@ -74,3 +74,37 @@ def test_the_other_pages(client, plant: Plant) -> None:  # type: ignore[no-untyp
     assert "尺寸检验需要界限" in saved.text or "needs a limit" in saved.text
     supplier = web.get("/quality/suppliers", params={"partner": "SUP-1"})
     assert supplier.status_code == 200 and 'data-testid="supplier-result"' in supplier.text
+
+
+def test_concession_and_switching_through_the_pages(client, plant: Plant) -> None:  # type: ignore[no-untyped-def]
+    number = plant.receive(500)
+    plant.results(number, fail={1: 2})
+    first = _signed_in(client, "qa.one")
+    page = first.get(f"/quality/inspections/{number}")
+    assert 'data-testid="concession-form"' in page.text
+    token = csrf_from(page.text)
+    signed = first.post(f"/quality/inspections/{number}/decide", data={
+        "csrf_token": token, "action": "concession", "password": PASSWORD,
+        "reason": "外观划痕，不影响功能"}, follow_redirects=False)
+    assert signed.status_code == 303, signed.text
+    again = first.post(f"/quality/inspections/{number}/decide", data={
+        "csrf_token": token, "action": "concession2", "password": PASSWORD,
+        "reason": "外观划痕，不影响功能"})
+    assert again.status_code == 422 and "MT-ESIGN-SAME-PERSON" in again.text
+    first.cookies.clear()
+    second = _signed_in(client, "qa.two")
+    page = second.get(f"/quality/inspections/{number}")
+    done = second.post(f"/quality/inspections/{number}/decide", data={
+        "csrf_token": csrf_from(page.text), "action": "concession2", "password": PASSWORD,
+        "reason": "外观划痕，不影响功能"}, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    plan = second.get("/quality/plans/CATH")
+    form = f'data-testid="switching-form-{plant.ids["supplier"]}"'
+    assert form in plan.text
+    changed = second.post(f"/quality/switching/{plant.ids['supplier']}/CATH", data={
+        "csrf_token": csrf_from(plan.text), "change": "withdraw_reduced",
+        "reason": "新供应商"}, follow_redirects=False)
+    assert changed.status_code == 303, changed.text
+    refused = second.post(f"/quality/switching/{plant.ids['supplier']}/CATH", data={
+        "csrf_token": csrf_from(plan.text), "change": "resume", "reason": "x"})
+    assert refused.status_code == 422 and "MT-QUALITY-INSPECTION-STATE" in refused.text
