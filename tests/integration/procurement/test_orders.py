@@ -146,3 +146,24 @@ def test_amendments_and_cancellation_need_a_reason_and_are_recorded(db, plant):
         assert order.status == "cancelled" and order.total == Decimal("1100")
         kinds = [a.kind for a in uow.session.scalars(select(Amendment).order_by(Amendment.id))]
         assert kinds == ["change", "cancel"]
+
+
+def test_a_requisition_becomes_one_order_per_supplier(db, plant):
+    make_supplier(db, "SECOND", [plant["pump"]])
+    with UnitOfWork(db) as uow:
+        requisition = procurement.create_requisition(
+            uow, actor=actor(db, "pur.buyer"), data=procurement.RequisitionCreate(lines=[
+                {"item": "P-CATH", "quantity": "3", "uom": "CS", "supplier": "P-SUP-1",
+                 "unit_price": "100"},
+                {"item": "P-PUMP", "quantity": "2", "supplier": "SECOND", "unit_price": "900"},
+                {"item": "P-PUMP", "quantity": "1", "unit_price": "950"}]))
+        number = requisition.number
+    with UnitOfWork(db) as uow:
+        orders = procurement.order_requisition(
+            uow, requisition_ref=number, actor=actor(db, "pur.buyer"),
+            data=procurement.RequisitionToOrders(supplier="P-SUP-1"))
+        made = sorted((o.number, o.total) for o in orders)
+    assert [total for _n, total in made] == [Decimal("1250"), Decimal("1800")]
+    with UnitOfWork(db, write=False) as uow:
+        lines = procurement.get_order_or_raise(uow, made[0][0])
+        assert lines.requisition_id is not None
