@@ -40,6 +40,8 @@ MODULES: tuple[str | tuple[str, ...], ...] = (
     "partners",
     "traceability",
     "inventory",
+    "quality",
+    "procurement",
 )
 
 

@@ -42,6 +42,12 @@ def _detail_paths(page, base: str) -> list[str]:  # type: ignore[no-untyped-def]
     if sheets.ok and sheets.json()["items"]:
         sheet = sheets.json()["items"][0]["id"]
         found += [f"/inventory/counts/{sheet}", f"/inventory/counts/{sheet}/review"]
+    inspections = page.request.get(f"{base}/api/v1/inspections?status=open&limit=1")
+    if inspections.ok and inspections.json()["items"]:
+        number = inspections.json()["items"][0]["number"]
+        found += [f"/quality/inspections/{number}", "/quality/plans/CVC-7F",
+                  "/quality/sampling?lot_size=2000&aql=1.0&inspection_level=II",
+                  "/quality/suppliers?partner=SUP-KANGDA"]
     # the demo story's traces (README): a lot's quantities, customers, a recall scope
     found += ["/trace?code=CV-D01&direction=forward", "/trace?code=PCB-A01&direction=forward",
               "/trace?code=IP2-D0001&direction=backward"]

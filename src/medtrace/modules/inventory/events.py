@@ -86,3 +86,25 @@ class LotExpiryWindowEntered(_ExpiryEvent):
 class LotExpired(_ExpiryEvent):
     type = "inventory.lot.expired"
     version = 1
+
+
+@dataclass(frozen=True)
+class StockMovedInBulk(Event):
+    """Many serial units of one item moved together (``service.post_moves``): one event for
+    the whole set, with the number of units."""
+
+    type = "inventory.stock.moved_in_bulk"
+    version = 1
+
+    item_id: int
+    item: str
+    lot_id: int | None
+    lot: str | None
+    units: int
+    uom: str
+    from_location_id: int
+    from_location: str
+    to_location_id: int
+    to_location: str
+    purpose: str
+    doc: str | None

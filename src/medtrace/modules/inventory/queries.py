@@ -410,3 +410,55 @@ def move_figures(uow: UnitOfWork) -> list[Figure]:
                day_chart(N_("Stock moves"), today, MOVE_CHART_DAYS, counted), "chart",
                params={"days": MOVE_CHART_DAYS}),
     ]
+
+
+def locations_with_status(uow: UnitOfWork, status: str) -> list[Location]:
+    """Active stock-holding locations whose stock status (own or inherited) is ``status``, in
+    code order: where receipts wait in quarantine, where rejected goods are."""
+    statuses = effective_statuses(uow)
+    rows = uow.session.scalars(select(Location).where(
+        Location.active.is_(True), Location.kind.in_(rules.HOLDING_KINDS))
+        .order_by(Location.code))
+    return [row for row in rows if statuses.get(row.id) == status]
+
+
+def virtual_location(uow: UnitOfWork, role: str) -> Location:
+    """The first active virtual location of a role (``supplier``, ``customer``...)."""
+    found = uow.session.scalars(select(Location).where(
+        Location.kind == "virtual", Location.role == role, Location.active.is_(True))
+        .order_by(Location.id)).first()
+    if found is None:
+        raise LocationNotFound(f"no virtual {role} location")
+    return found
+
+
+def find_location_with_status(uow: UnitOfWork, *, status: str, near: int | str) -> str | None:
+    """The code of the first active stock-holding location (by code) whose inherited stock
+    status is ``status``, in the same warehouse as the location ``near`` (the nearest
+    ancestor of kind warehouse, else its topmost ancestor). Quality uses it to find where
+    released goods (``available``) and rejected goods (``rejected``) go."""
+    from medtrace.modules.inventory.service import get_location_or_raise
+
+    start = get_location_or_raise(uow, near)
+    by_id = {loc.id: loc for loc in uow.session.scalars(
+        select(Location).where(Location.active.is_(True)))}
+    by_id.setdefault(start.id, start)
+
+    def chain(location: Location) -> list[Location]:
+        found = [location]
+        while found[-1].parent_id and found[-1].parent_id in by_id and len(found) < 50:
+            found.append(by_id[found[-1].parent_id])
+        return found
+
+    ancestors = chain(start)
+    root = next((loc for loc in ancestors if loc.kind == "warehouse"), ancestors[-1])
+    for location in sorted(by_id.values(), key=lambda loc: loc.code):
+        if location.id == start.id or location.kind not in rules.HOLDING_KINDS:
+            continue
+        line = chain(location)
+        if root not in line:
+            continue
+        inherited = next((loc.stock_status for loc in line if loc.stock_status), None)
+        if inherited == status:
+            return location.code
+    return None

@@ -61,3 +61,22 @@ class MoveCreate(BaseModel):
 
 class MoveReverse(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
+
+
+class BulkMoveCreate(BaseModel):
+    """Many serial units of one item (or one lot's quantity) moving together between the same
+    two locations: one validation, set-based balance changes, one journal event. ``unit_ids``
+    each move one piece; without them ``quantity`` of ``lot_id`` moves as with ``MoveCreate``."""
+
+    item_id: int = Field(ge=1, le=MAX_ID)
+    from_location: LocationRef
+    to_location: LocationRef
+    purpose: Purpose = "transfer"
+    lot_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    unit_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(default_factory=list,
+                                                                    max_length=100_000)
+    reason_code: str | None = Field(default=None, max_length=40)
+    note: str = Field(default="", max_length=1000)
+    doc: str | None = Field(default=None, max_length=64)
+    at: AwareDatetime | None = None
+    partner_id: int | None = Field(default=None, ge=1, le=MAX_ID)

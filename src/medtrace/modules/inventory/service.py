@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -22,9 +22,10 @@ from medtrace.modules.inventory.errors import (
 )
 from medtrace.modules.inventory.models import Balance, Location, StockMove
 from medtrace.modules.inventory.permissions import STOCK_ADJUST, STOCK_MOVE
-from medtrace.modules.inventory.schemas import MoveCreate
+from medtrace.modules.inventory.schemas import BulkMoveCreate, MoveCreate
 from medtrace.platform.actor import Actor
 from medtrace.platform.auth.errors import Forbidden
+from medtrace.platform.db import bulk
 from medtrace.platform.db.base import to_quantity
 from medtrace.platform.db.uow import UnitOfWork
 
@@ -114,20 +115,23 @@ def _ensure_may(actor: Actor, permission: str) -> None:
         raise Forbidden(permission=permission)
 
 
-def post_move(uow: UnitOfWork, *, move: MoveCreate, actor: Actor) -> StockMove:
+def post_move(uow: UnitOfWork, *, move: MoveCreate, actor: Actor, journal: bool = True
+              ) -> StockMove:
     """Move goods from one location to another: check who may, the rules and the stock, lock
     and change the balances, journal the traceability event, all in the caller's transaction.
-    The API, the pages, the CLI and other modules all come here."""
+    The API, the pages, the CLI and other modules all come here. ``journal=False``: the caller
+    records the journal event itself (a receipt's ``received`` event names its order and
+    receipt), so the move is not journalled twice."""
     if move.purpose == "adjustment":  # stock changes without goods moving: its own permission
         _ensure_may(actor, STOCK_ADJUST)
         _check_adjustment(uow, move)
     else:
         _ensure_may(actor, STOCK_MOVE)
-    return _record_move(uow, move, purpose_name=move.purpose, actor=actor)
+    return _record_move(uow, move, purpose_name=move.purpose, actor=actor, journal=journal)
 
 
 def _record_move(uow: UnitOfWork, data: MoveCreate, *, purpose_name: str, actor: Actor,
-                 reverses_id: int | None = None) -> StockMove:
+                 reverses_id: int | None = None, journal: bool = True) -> StockMove:
     purpose = rules.PURPOSES.get(purpose_name)
     if purpose is None:
         raise MoveInvalid(f"unknown purpose {purpose_name!r}",
@@ -179,7 +183,7 @@ def _record_move(uow: UnitOfWork, data: MoveCreate, *, purpose_name: str, actor:
     uow.session.add(move)
     uow.session.flush()
     thing = unit or lot
-    if thing is not None:
+    if thing is not None and journal:
         _journal(uow, move, purpose, source, target, thing, item, data.partner_id)
     uow.publish(events.stock_moved(move, item, source, target, lot, unit))
     return move
@@ -336,3 +340,145 @@ def reverse_move(uow: UnitOfWork, *, move_id: int, reason: str, actor: Actor) ->
         lot_id=original.lot_id, unit_id=original.unit_id, reason_code="reversal",
         note=reason.strip()[:1000], doc=original.doc), purpose_name="reversal", actor=actor,
         reverses_id=original.id)
+
+
+# --- many units at once -------------------------------------------------------------------------
+def post_moves(uow: UnitOfWork, *, moves: BulkMoveCreate, actor: Actor, journal: bool = True
+               ) -> list[int]:
+    """Move many serial units of one item between two locations at once: the same rules as
+    ``post_move`` checked once for the item, the locations and the lot and with one query for
+    all the units; balances changed set-based; the moves inserted in bulk (the ledger rows; the
+    business document that caused them, e.g. the receipt, is what the audit trail records);
+    one traceability event for all the units (unless the caller journals them itself with
+    ``journal=False``, as a receipt does with its ``received`` event). The ids of the moves."""
+    data = moves
+    if data.purpose == "adjustment":
+        _ensure_may(actor, STOCK_ADJUST)
+    else:
+        _ensure_may(actor, STOCK_MOVE)
+    if not data.unit_ids:
+        raise MoveInvalid("give the units", errors=[_problem("unit_ids", "required")])
+    purpose = rules.PURPOSES[data.purpose]
+    item = catalog.get_item_or_raise(uow, data.item_id)
+    source = get_location_or_raise(uow, data.from_location)
+    target = get_location_or_raise(uow, data.to_location)
+    if source.id == target.id:
+        raise MoveInvalid("from and to are the same location",
+                          errors=[_problem("to_location", "same as from")])
+    if not (is_internal(source) or is_internal(target)):
+        raise MoveInvalid("a move touches at least one stock-holding location",
+                          errors=[_problem("to_location", "virtual on both sides")])
+    unit_ids = list(data.unit_ids)
+    if len(set(unit_ids)) != len(unit_ids):
+        raise MoveInvalid("a unit is named twice", errors=[_problem("unit_ids", "repeated")])
+    lot = traceability.get_object_or_raise(uow, data.lot_id) if data.lot_id else None
+    if lot is not None and (lot.kind != "lot" or lot.item_id != item.id):
+        raise MoveInvalid("the lot is not a lot of this item",
+                          errors=[_problem("lot_id", "other item")])
+    units = traceability.unit_facts(uow, unit_ids)
+    wrong = [i for i in unit_ids if i not in units or units[i]["item_id"] != item.id
+             or (lot is not None and units[i]["lot_id"] != lot.id)]
+    if wrong:
+        raise MoveInvalid(f"{len(wrong)} units are not serial units of {item.code}"
+                          + (" in this lot" if lot else ""),
+                          errors=[_problem("unit_ids", "other item")])
+    if not purpose.any_stock:
+        for facts in {(u["status"], u["expiry_date"]) for u in units.values()}:
+            fake = type("Thing", (), {"status": facts[0], "expiry_date": facts[1]})()
+            _check_issuable(uow, purpose, source, target, lot, fake)
+    uow.session.flush()  # pending rows first: the ids reserved below follow theirs
+    lock_ledger(uow)
+    now = uow.now()
+    if is_internal(source):
+        _take_units(uow, source, item.id, unit_ids, now)
+    if is_internal(target):
+        _put_units(uow, target, item.id, unit_ids, units, now)
+    moment = data.at or now
+    table = StockMove.__table__
+    conn = uow.session.connection()
+    ids = bulk.reserve_ids(conn, table, len(unit_ids))  # type: ignore[arg-type]
+    rows = [{"id": move_id, "item_id": item.id, "lot_id": units[u]["lot_id"], "unit_id": u,
+             "thing_key": u, "quantity": Decimal(1), "entered_quantity": Decimal(1),
+             "entered_uom": item.base_uom, "from_location_id": source.id,
+             "to_location_id": target.id, "at": moment, "purpose": purpose.name,
+             "reason_code": data.reason_code, "note": data.note or "", "doc": data.doc,
+             "actor": actor.key, "request_id": uow.context.get("request_id"),
+             "reverses_id": None, "recorded_at": now}
+            for move_id, u in zip(ids, unit_ids, strict=True)]
+    # on the connection, not the session: one statement for every ledger row (see above)
+    bulk.insert_rows(conn, table, rows)  # type: ignore[arg-type]
+    if journal:
+        objects = traceability.objects_by_id(uow, unit_ids)
+        parties = [traceability.Party("owning_party", data.partner_id)] if data.partner_id \
+            else []
+        traceability.record_event(
+            uow, step=purpose.step, what=[objects[u] for u in unit_ids],
+            at=moment.astimezone(uow.timezone), read_point=source.code,
+            biz_location=target.code, doc=data.doc, location=target.code,
+            sources=parties if purpose.step == "received" else [],
+            destinations=parties if purpose.step == "shipped" else [],
+            extra={"stock_moves": len(ids), "purpose": purpose.name, "from": source.code,
+                   "to": target.code, "reason_code": data.reason_code,
+                   "from_stock": is_internal(source), "to_stock": is_internal(target)})
+    uow.publish(events.StockMovedInBulk(
+        item_id=item.id, item=item.code, lot_id=lot.id if lot else None,
+        lot=lot.code if lot else None, units=len(ids), uom=item.base_uom,
+        from_location_id=source.id, from_location=source.code, to_location_id=target.id,
+        to_location=target.code, purpose=purpose.name, doc=data.doc))
+    return ids
+
+
+def _take_units(uow: UnitOfWork, location: Location, item_id: int, unit_ids: list[int],
+                now: Any) -> None:
+    held: dict[int, Decimal] = {}
+    conn = uow.session.connection()
+    for among in bulk.among(conn, Balance.thing_key, unit_ids):
+        for key, quantity in uow.session.execute(
+                select(Balance.thing_key, Balance.quantity).where(
+                    Balance.location_id == location.id, Balance.item_id == item_id,
+                    among).with_for_update()):
+            held[key] = quantity
+    missing = [u for u in unit_ids if held.get(u, Decimal(0)) < 1]
+    if missing:
+        raise InsufficientStock(f"{location.code} does not hold {len(missing)} of the units",
+                                available=str(len(unit_ids) - len(missing)),
+                                requested=str(len(unit_ids)))
+    for among in bulk.among(conn, Balance.thing_key, unit_ids):
+        uow.session.execute(update(Balance).where(
+            Balance.location_id == location.id, Balance.item_id == item_id,
+            among).values(quantity=Balance.quantity - 1, updated_at=now)
+            .execution_options(synchronize_session=False))
+
+
+def _put_units(uow: UnitOfWork, location: Location, item_id: int, unit_ids: list[int],
+               units: dict[int, dict[str, Any]], now: Any) -> None:
+    existing: dict[int, Decimal] = {}
+    conn = uow.session.connection()
+    for among in bulk.among(conn, Balance.thing_key, unit_ids):
+        # every row of these units, locked: held elsewhere (refused), here, or empty here
+        for key, place, quantity in uow.session.execute(
+                select(Balance.thing_key, Balance.location_id, Balance.quantity).where(
+                    Balance.item_id == item_id, among).with_for_update()):
+            if quantity > 0:
+                raise MoveInvalid(
+                    "a serial unit is already here" if place == location.id
+                    else "a serial unit is at another location",
+                    errors=[_problem("unit_ids", "already here" if place == location.id
+                                     else "in another place")])
+            if place == location.id:
+                existing[key] = quantity
+    if existing:
+        for among in bulk.among(conn, Balance.thing_key, list(existing)):
+            uow.session.execute(update(Balance).where(
+                Balance.location_id == location.id, Balance.item_id == item_id,
+                among).values(quantity=Decimal(1), updated_at=now)
+                .execution_options(synchronize_session=False))
+    fresh = [{"location_id": location.id, "item_id": item_id, "thing_key": u,
+              "lot_id": units[u]["lot_id"], "unit_id": u, "quantity": Decimal(1),
+              "updated_at": now} for u in unit_ids if u not in existing]
+    if fresh:
+        conn = uow.session.connection()
+        for row, balance_id in zip(fresh, bulk.reserve_ids(conn, Balance.__table__,  # type: ignore[arg-type]
+                                                           len(fresh)), strict=True):
+            row["id"] = balance_id
+        bulk.insert_rows(conn, Balance.__table__, fresh)  # type: ignore[arg-type]

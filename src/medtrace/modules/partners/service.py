@@ -297,6 +297,11 @@ def may_trade(uow: UnitOfWork, *, partner_id: int, item_id: int, direction: str
         if not _approved(uow, "supplier", partner.id):
             reasons.append(rules.Reason("FIRST-APPROVAL",
                                         N_("no approved first-operation review of the supplier")))
+        if not _approved(uow, "supplier_item", partner.id, item.id):
+            reasons.append(rules.Reason(
+                "FIRST-APPROVAL-ITEM",
+                N_("no approved first-operation review of %(item)s from this supplier"),
+                {"item": item.code}))
         listed = uow.session.scalar(select(ApprovedSupplier.id).where(
             ApprovedSupplier.item_id == item.id, ApprovedSupplier.partner_id == partner.id,
             ApprovedSupplier.active.is_(True)))

@@ -30,7 +30,7 @@ from medtrace.platform.auth.permissions import require
 from medtrace.platform.customfields import export, present
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.errors import DomainError, ValidationFailed
-from medtrace.platform.i18n import N_, current_locale, gettext
+from medtrace.platform.i18n import N_, current_locale, gettext, translate
 from medtrace.platform.web import csrf
 from medtrace.platform.web.deps import new_uow
 from medtrace.platform.web.forms import form_action, form_error, validation_failed
@@ -306,6 +306,10 @@ async def remove_approved_supplier(request: Request, entry_id: PathId,
                                    _: Actor = require(ASL_EDIT)) -> Response:
     form = await request.form()
     reason = str(form.get("reason", "")).strip() or None
+    if reason is not None and len(reason) > 500:  # the audit trail's reason is bounded
+        too_long = translate(N_("at most 500 characters"), request.state.locale)
+        return _suppliers_page(request, status=422, **form_error(request, ValidationFailed(
+            too_long, errors=[{"field": "reason", "message": too_long}])))
 
     _, problem = await form_action(
         request, lambda uow: service.remove_approved_supplier(uow, entry_id), reason=reason)

@@ -13,7 +13,8 @@ __all__, __getattr__, __dir__ = public_face(__name__, {
     "events": ["LotStatusChanged"],
     "queries": ["backward", "describe", "forward", "lot_issuable_clause", "resolve", "timeline"],
     "rules": ["ISSUABLE_STATUSES", "LotStatus"],
-    "service": ["Part", "Party", "change_status", "contents_of", "create_container",
-        "create_lot", "create_unit", "find", "get_object", "get_object_or_raise", "link",
+    "service": ["Part", "Party", "ThingRef", "change_status", "contents_of",
+        "create_container", "create_lot", "create_unit", "create_units", "find",
+        "objects_by_id", "refs", "unit_facts", "get_object", "get_object_or_raise", "link",
         "record_event", "reverse_link"],
 })

@@ -36,6 +36,7 @@ from medtrace.modules.traceability.models import (
 from medtrace.modules.traceability.queries import CYCLE_SQL
 from medtrace.platform import esign, numbering
 from medtrace.platform.actor import SYSTEM, Actor
+from medtrace.platform.db import bulk
 from medtrace.platform.db.base import to_quantity
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.i18n import N_
@@ -145,6 +146,102 @@ def create_unit(uow: UnitOfWork, *, item_id: int, serial: str | None = None,
     return unit
 
 
+@dataclass(frozen=True)
+class ThingRef:
+    """A lot, unit or container known by id and kind only: enough for ``record_event``'s
+    parts, without loading thousands of rows (``refs``)."""
+
+    id: int
+    kind: str
+
+
+def refs(ids: Sequence[int], kind: str = "unit") -> list[ThingRef]:
+    return [ThingRef(i, kind) for i in ids]
+
+
+def create_units(uow: UnitOfWork, *, item_id: int, serials: Sequence[str],
+                 lot_id: int | None = None, status: str = rules.QUARANTINE,
+                 origin: str = "created") -> list[int]:
+    """Many serial units of one item at once (a receipt of a case of serials): the rules of
+    ``create_unit`` checked once for the item and the lot, every serial checked, repeats in
+    the list and serials the item already has refused with one query per thousand, and the
+    units inserted by one set-based statement. Their ids, in the order of ``serials``.
+
+    The units' creation is recorded by the caller's business document (e.g. the receipt and
+    its lines in the audit trail) and by the journal event that follows (``received``), which
+    names every unit; the audit trail gets no entry per unit."""
+    item = _item_for(uow, item_id, lot=False)
+    lot = None
+    if lot_id is not None:
+        lot = get_object_or_raise(uow, lot_id)
+        if lot.kind != "lot" or lot.item_id != item.id:
+            raise TraceInvalid("a unit's lot is a lot of the same item",
+                               errors=[_problem("lot_id", "not a lot of this item")])
+    elif item.tracking == "lot_serial":
+        raise TraceInvalid(f"{item.code} is tracked by lot and serial: give the lot",
+                           errors=[_problem("lot_id", "required")])
+    if status not in rules.STATUSES:
+        raise TraceInvalid(f"unknown status {status!r}", errors=[_problem("status", "unknown")])
+    codes = [(serial or "").strip() for serial in serials]
+    if not codes:
+        raise TraceInvalid("no serials", errors=[_problem("serials", "empty")])
+    for index, code in enumerate(codes):
+        problem = rules.number_problem(code)
+        if problem:
+            raise TraceInvalid(f"serial {code!r}: {problem}",
+                               errors=[_problem(f"serials.{index}", problem)])
+    if len(set(codes)) != len(codes):
+        seen: set[str] = set()
+        repeated = next(c for c in codes if c in seen or seen.add(c))  # type: ignore[func-returns-value]
+        raise TraceInvalid(f"serial {repeated} is listed twice",
+                           errors=[_problem("serials", f"{repeated} repeated")])
+    uow.session.flush()  # pending things first: the ids reserved below follow theirs
+    table = TraceObject.__table__
+    conn = uow.session.connection()
+    for chunk in _chunks(codes, 5000):
+        taken = conn.execute(select(table.c.code).where(
+            table.c.kind == "unit", table.c.item_id == item.id,
+            table.c.code.in_(chunk)).limit(1)).scalar()
+        if taken is not None:
+            raise TraceNumberTaken(f"serial {taken} of {item.code} exists")
+    now = uow.now()
+    base = {"kind": "unit", "item_id": item.id, "status": status, "origin": origin,
+            "lot_id": lot.id if lot else None, "quantity": Decimal(1), "uom": item.base_uom,
+            "manufacture_date": lot.manufacture_date if lot else None,
+            "expiry_date": lot.expiry_date if lot else None, "supplier_id":
+            lot.supplier_id if lot else None, "created_at": now}
+    # On the connection: the audit trail records the business document, not each unit
+    ids = bulk.reserve_ids(conn, table, len(codes))  # type: ignore[arg-type]
+    bulk.insert_rows(conn, table, [{**base, "id": object_id, "code": code}  # type: ignore[arg-type]
+                                   for object_id, code in zip(ids, codes, strict=True)])
+    return ids
+
+
+def unit_facts(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """What moving many things needs to know of them, by id: kind, item, lot, status, expiry."""
+    table = TraceObject.__table__
+    found: dict[int, dict[str, Any]] = {}
+    conn = uow.session.connection()
+    for among in bulk.among(conn, table.c.id, ids):
+        for row in conn.execute(select(table.c.id, table.c.kind, table.c.item_id,
+                                       table.c.lot_id, table.c.status, table.c.expiry_date)
+                                .where(among, table.c.kind == "unit")):
+            found[row.id] = {"kind": row.kind, "item_id": row.item_id, "lot_id": row.lot_id,
+                             "status": row.status, "expiry_date": row.expiry_date}
+    return found
+
+
+def objects_by_id(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, ThingRef]:
+    """Lightweight references of things (for ``record_event``) by id."""
+    table = TraceObject.__table__
+    found: dict[int, ThingRef] = {}
+    conn = uow.session.connection()
+    for among in bulk.among(conn, table.c.id, ids):
+        for object_id, kind in conn.execute(select(table.c.id, table.c.kind).where(among)):
+            found[object_id] = ThingRef(object_id, kind)
+    return found
+
+
 def create_container(uow: UnitOfWork, *, sscc: str, container_type: str = "case",
                      item_id: int | None = None) -> TraceObject:
     code = rules.normalize_sscc(sscc)
@@ -167,10 +264,12 @@ def create_container(uow: UnitOfWork, *, sscc: str, container_type: str = "case"
 
 # --- status -----------------------------------------------------------------------------------
 def change_status(uow: UnitOfWork, *, object_id: int, status: str, reason: str,
-                  actor: Actor, password: str | None = None, read_point: str | None = None
+                  actor: Actor, password: str | None = None, read_point: str | None = None,
+                  doc: str | None = None, extra: dict[str, Any] | None = None
                   ) -> TraceObject:
     """Move a lot or unit to another quality status. Releasing and rejecting are QA's, with an
-    electronic signature; every change carries a reason and is journalled."""
+    electronic signature; every change carries a reason and is journalled (``doc`` and
+    ``extra`` go into the journal event, e.g. quality's ``{"inspection": {...}}``)."""
     thing = get_object_or_raise(uow, object_id)
     if thing.kind == "container":
         raise StatusChangeRefused("containers have no quality status; change their contents")
@@ -192,8 +291,8 @@ def change_status(uow: UnitOfWork, *, object_id: int, status: str, reason: str,
     uow.session.flush()
     step = {rules.RELEASED: "released", rules.ON_HOLD: "held", rules.REJECTED: "rejected",
             rules.RECALLED: "recalled", rules.QUARANTINE: "held"}[status]
-    record_event(uow, step=step, what=[thing], read_point=read_point,
-                 extra={"status": status, "reason": reason.strip()})
+    record_event(uow, step=step, what=[thing], read_point=read_point, doc=doc,
+                 extra={**(extra or {}), "status": status, "reason": reason.strip()})
     uow.publish(events.lot_status_changed(thing, previous, reason.strip()))
     return thing
 
@@ -319,17 +418,22 @@ def record_event(uow: UnitOfWork, *, step: str, what: Sequence[TraceObject | Par
         origin=origin)
     uow.session.add(event)
     uow.session.flush()
-    rows: dict[tuple[int, str], EventObject] = {}
+    rows: dict[tuple[int, str], dict[str, Any]] = {}
     for role, parts in (("what", what_parts), ("input", in_parts), ("output", out_parts)):
         for part in parts:
             key = (part.object.id, "child" if parent is not None and role == "what" else role)
-            rows.setdefault(key, EventObject(event_id=event.id, object_id=key[0], role=key[1],
-                                             quantity=part.quantity, uom=part.uom))
+            if key not in rows:
+                rows[key] = {"event_id": event.id, "object_id": key[0], "role": key[1],
+                             "quantity": part.quantity, "uom": part.uom}
     if parent is not None:
-        rows[(parent.id, "parent")] = EventObject(event_id=event.id, object_id=parent.id,
-                                                  role="parent")
-    uow.session.add_all(rows.values())
-    uow.session.flush()
+        rows[(parent.id, "parent")] = {"event_id": event.id, "object_id": parent.id,
+                                       "role": "parent", "quantity": None, "uom": None}
+    if len(rows) > 50:  # many things (a receipt of serials): one set-based statement
+        bulk.insert_rows(uow.session.connection(), EventObject.__table__,  # type: ignore[arg-type]
+                         list(rows.values()))
+    else:
+        uow.session.add_all(EventObject(**row) for row in rows.values())
+        uow.session.flush()
     _link_for_event(uow, event, step, parent, what_parts, in_parts, out_parts, edge_kind)
     customer = next((p.partner_id for p in destinations or [] if p.partner_id), None)
     _apply_whereabouts(uow, event, spec, parent, what_parts, in_parts, out_parts,
@@ -422,8 +526,8 @@ def _apply_whereabouts(uow: UnitOfWork, event: Event, spec: rules.Step,
     touched: set[int] = set()
     for ids, values in changes:
         touched.update(ids)
-        for chunk in _chunks(ids, 500):
-            statement = update(TraceObject).where(TraceObject.id.in_(chunk))
+        for among in bulk.among(uow.session.connection(), TraceObject.id, ids):
+            statement = update(TraceObject).where(among)
             if "origin_event_id" in values:
                 statement = statement.where(TraceObject.origin_event_id.is_(None))
             else:
@@ -446,9 +550,25 @@ def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
 
 
 __all__ = [
-    "Part", "Party", "change_status", "contents_of", "create_container", "create_lot",
-    "create_unit", "find", "get_object", "get_object_or_raise", "link", "record_event",
-    "reverse_link", "would_cycle",
+    "Part",
+    "Party",
+    "ThingRef",
+    "change_status",
+    "contents_of",
+    "create_container",
+    "create_lot",
+    "create_unit",
+    "create_units",
+    "find",
+    "get_object",
+    "get_object_or_raise",
+    "link",
+    "objects_by_id",
+    "record_event",
+    "refs",
+    "reverse_link",
+    "unit_facts",
+    "would_cycle",
 ]
 
 
