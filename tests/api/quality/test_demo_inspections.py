@@ -18,7 +18,7 @@ def test_the_demo_has_inspections_of_both_verdicts(client, db):  # type: ignore[
         rows, total = quality.list_inspections(uow)
         assert stock.reconcile(uow) == []
         ncs, nc_total = quality.list_nonconformances(uow)
-    assert total == 3
+    assert total >= 3  # the quality demo's three, and the purchasing demo's receipts
     assert {r.status for r in rows} == {"released", "rejected", "open"}
     assert nc_total == 1 and ncs[0].lot == "PCB-IQC02"
     token = api_token(client, "li.na", DEMO_PASSWORD)

@@ -56,9 +56,12 @@ def _people(uow: UnitOfWork) -> None:
 
 
 def _approval_process(uow: UnitOfWork) -> None:
-    """Installed by the buyer, published by the administrator with a signature."""
+    """Installed by the system (as `medtrace workflows defaults` does), published by the
+    administrator with a signature."""
+    from medtrace.platform.actor import SYSTEM
+
     default = next(d for d in DEFAULTS if d.key == "purchase_order")
-    buyer, admin = _actor(uow, "sun.li"), _actor(uow, "admin")
+    buyer, admin = SYSTEM, _actor(uow, "admin")
     version = workflows.import_version(uow, xml=default.xml(), record_type=default.record_type,
                                        actor=buyer, name_zh=default.name_zh,
                                        name_en=default.name_en, change_note="MedTrace default")
