@@ -12,7 +12,8 @@ __all__, __getattr__, __dir__ = public_face(__name__, {
     "events": ["FirstApprovalDecided", "PartnerCreated"],
     "queries": ["partner_codes", "partner_ids_by_code"],
     "schemas": ["PartnerCreate", "PartnerPage", "PartnerRead", "PartnerWrite"],
-    "service": ["ENTITY", "TradeDecision", "create_partner", "ensure_may_trade",
+    "service": ["ENTITY", "TradeDecision", "create_partner", "decide_first_approval",
+        "ensure_may_trade",
         "get_partner_by_code", "get_partner_or_raise", "list_approved_suppliers",
-        "list_partners", "may_trade", "qualification_of"],
+        "list_partners", "may_trade", "qualification_of", "request_first_approval"],
 })

@@ -70,7 +70,7 @@ def _approval_process(uow: UnitOfWork) -> None:
 
 
 def _qualify(uow: UnitOfWork, supplier: Any, items: list[Any]) -> None:
-    from medtrace.modules.partners import service as partner_service
+    from medtrace.modules import partners as partner_service
 
     buyer, qa = _actor(uow, "sun.li"), _actor(uow, "li.na")
     subjects = [("supplier", None)] + [("supplier_item", item.id) for item in items]
