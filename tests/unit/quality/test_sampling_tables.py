@@ -45,6 +45,26 @@ TIGHTENED = {
     "N": [(500, 8), (500, 18)], "P": [(800, 12), (500, 18)], "Q": [(1250, 18), (500, 18)],
     "R": [(1250, 18), (500, 18)],
 }
+#: reduced inspection (Table 2-C, ISO 2859-1:1999 = GB/T 2828.1-2012), per code letter:
+#: (sample size, Ac) at AQL 0.65, 1.0, 2.5, 4.0, 10, 65 and 250
+REDUCED = {
+    "A": [(8, 0), (5, 0), (2, 0), (2, 0), (3, 1), (2, 3), (2, 10)],
+    "B": [(8, 0), (5, 0), (2, 0), (2, 0), (3, 1), (2, 3), (2, 10)],
+    "C": [(8, 0), (5, 0), (2, 0), (2, 0), (3, 1), (2, 5), (2, 10)],
+    "D": [(8, 0), (5, 0), (2, 0), (8, 1), (3, 1), (3, 6), (3, 14)],
+    "E": [(8, 0), (5, 0), (13, 1), (8, 1), (5, 2), (5, 8), (5, 21)],
+    "F": [(8, 0), (5, 0), (13, 1), (8, 1), (8, 3), (8, 10), (5, 21)],
+    "G": [(8, 0), (32, 1), (13, 1), (13, 2), (13, 5), (8, 10), (5, 21)],
+    "H": [(50, 1), (32, 1), (20, 2), (20, 3), (20, 6), (8, 10), (5, 21)],
+    "J": [(50, 1), (32, 1), (32, 3), (32, 5), (32, 8), (8, 10), (5, 21)],
+    "K": [(50, 1), (50, 2), (50, 5), (50, 6), (50, 10), (8, 10), (5, 21)],
+    "L": [(80, 2), (80, 3), (80, 6), (80, 8), (50, 10), (8, 10), (5, 21)],
+    "M": [(125, 3), (125, 5), (125, 8), (125, 10), (50, 10), (8, 10), (5, 21)],
+    "N": [(200, 5), (200, 6), (200, 10), (125, 10), (50, 10), (8, 10), (5, 21)],
+    "P": [(315, 6), (315, 8), (200, 10), (125, 10), (50, 10), (8, 10), (5, 21)],
+    "Q": [(500, 8), (500, 10), (200, 10), (125, 10), (50, 10), (8, 10), (5, 21)],
+    "R": [(800, 10), (500, 10), (200, 10), (125, 10), (50, 10), (8, 10), (5, 21)],
+}
 REDUCED_SIZES = {"A": 2, "B": 2, "C": 2, "D": 3, "E": 5, "F": 8, "G": 13, "H": 20, "J": 32,
                  "K": 50, "L": 80, "M": 125, "N": 200, "P": 315, "Q": 500, "R": 800}
 
@@ -90,9 +110,12 @@ def test_tightened_plans_for_every_lot_size_range(level: str, span: tuple[int, i
 @pytest.mark.parametrize("span", list(TABLE_1))
 def test_reduced_plans_for_every_lot_size_range(level: str, span: tuple[int, int]) -> None:
     lot_size = span[0]
-    assert iso2859.code_letter(lot_size, level) in REDUCED_SIZES
-    for aql in ("0.65", "1.0", "2.5", "4.0"):
+    letter = iso2859.code_letter(lot_size, level)
+    expected = REDUCED[letter]
+    for aql, (size, accept) in zip(("0.65", "1.0", "2.5", "4.0", "10", "65", "250"), expected,
+                                   strict=True):
         plan = iso2859.sampling_plan(lot_size, level, aql, "reduced")
+        assert (plan.sample_size, plan.accept) == (size, accept), (lot_size, level, aql)
         assert plan.sample_size == REDUCED_SIZES[plan.plan_letter]
         assert plan.reject == plan.accept + 1  # ISO 2859-1:1999: no gap
         normal = iso2859.sampling_plan(lot_size, level, aql, "normal")
@@ -112,6 +135,12 @@ def test_the_contract_example_and_the_arrows() -> None:
     assert (tightened_k.sample_size, tightened_k.accept, tightened_k.reject) == (125, 2, 3)
     assert iso2859.plan_for_letter("R", "0.010", "tightened") == ("R", 2000, 0, 1)
     assert iso2859.plan_for_letter("R", "0.025", "tightened") == ("S", 3150, 1, 2)
+    # row S of Table 2-B has one plan; R at 0.015 points up, A at 10 has its own plan
+    assert iso2859.plan_for_letter("R", "0.015", "tightened") == ("Q", 1250, 0, 1)
+    assert iso2859.plan_for_letter("A", "10", "tightened") == ("A", 2, 0, 1)
+    # Table 2-C: the long up arrow across P, Q and R at AQL 0.025, and no plan repeated in a row
+    assert iso2859.plan_for_letter("Q", "0.025", "reduced") == ("N", 200, 0, 1)
+    assert iso2859.plan_for_letter("K", "0.40", "reduced") == ("L", 80, 1, 2)
 
 
 def test_a_sample_as_large_as_the_lot_means_100_percent() -> None:
@@ -140,6 +169,8 @@ def test_every_cell_of_every_master_table_leads_to_a_plan(severity: str) -> None
         cells = row.split(" ")
         assert len(cells) == len(tables.AQLS)
         for aql, cell in zip(tables.AQLS, cells, strict=True):
+            if cell == "-":  # blank in the standard (row S of Table 2-B)
+                continue
             found, size, accept, reject = iso2859.plan_for_letter(letter, aql, severity)
             assert size == sizes[found] and reject == accept + 1
             if cell not in ("↓", "↑"):
@@ -153,6 +184,7 @@ def test_acceptance_numbers_grow_with_the_aql_and_the_sample() -> None:
         for row in table.values():
             numbers = [int(c.split(",")[0]) for c in row.split(" ") if "," in c]
             assert numbers == sorted(numbers)
+            assert len(numbers) == len(set(numbers))  # no plan twice in one row
     for letter, row in tables.TABLE_2B.items():
         if letter == "S":
             continue

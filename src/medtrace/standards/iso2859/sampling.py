@@ -21,7 +21,7 @@ from medtrace.standards.iso2859.tables import (
 
 Severity = Literal["normal", "tightened", "reduced"]
 SEVERITIES: tuple[str, ...] = ("normal", "tightened", "reduced")
-DOWN, UP = "↓", "↑"
+DOWN, UP, BLANK = "↓", "↑", "-"
 #: the largest lot size accepted (lots above 500 000 all give the same letters)
 MAX_LOT_SIZE = 10**15
 
@@ -97,7 +97,7 @@ def code_letter(lot_size: int, level: str) -> str:
 
 
 def cell(severity: str, letter: str, aql: str) -> str:
-    """One cell of a master table as printed: ``"Ac,Re"``, ``"↓"`` or ``"↑"``."""
+    """One cell of a master table as printed: ``"Ac,Re"``, ``"↓"``, ``"↑"`` or ``"-"`` (blank)."""
     table, _sizes = _table(severity)
     return table[letter].split(" ")[AQLS.index(normalise_aql(aql))]
 
@@ -125,6 +125,8 @@ def plan_for_letter(letter: str, aql: str | Decimal, severity: str = "normal"
             position += 1
         elif value == UP:
             position -= 1
+        elif value == BLANK:
+            break
         else:
             accept, reject = (int(part) for part in value.split(","))
             found = letters[position]

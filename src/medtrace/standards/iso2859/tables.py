@@ -1,16 +1,17 @@
 """ISO 2859-1:1999 single sampling, as data: Table 1 (sample size code letters) and Tables
-2-A (normal), 2-B (tightened) and 2-C (reduced inspection). The values are those of
-ISO 2859-1:1999, ANSI/ASQ Z1.4 and MIL-STD-105E (the same tables); they are typed here once and
-never computed.
+2-A (normal), 2-B (tightened) and 2-C (reduced inspection). GB/T 2828.1-2012 is an identical
+adoption (IDT) and prints the same tables. Tables 1, 2-A and 2-B are also those of ANSI/ASQ Z1.4
+and MIL-STD-105E; Table 2-C is not: the 1999 edition closed the gap between the acceptance and
+rejection numbers of reduced inspection, so its numbers differ from the older standards'.
+The values are typed here once and never computed.
 
 Each master table is one line per sample size code letter with one cell per AQL column
 (``AQLS``, left to right as printed): ``"Ac,Re"`` for a plan, ``"↓"`` for "use the first
-sampling plan below the arrow", ``"↑"`` for "use the first sampling plan above the arrow".
-Following an arrow changes the letter, and with it the sample size.
-
-Where the printed table leaves a cell that an arrow cannot leave (an up arrow in the first row,
-a down arrow in the last), the cell holds the direction the arrow must take to reach a plan;
-see ``docs/inspection.md`` (Decisions).
+sampling plan below the arrow", ``"↑"`` for "use the first sampling plan above the arrow", and
+``"-"`` for a cell the standard leaves blank (row S of Table 2-B has a plan at AQL 0.025
+only; no arrow leads to its blank cells). Following an arrow changes the letter, and with it
+the sample size. Every cell was checked against the resolved plans (letter, sample size, Ac)
+of GB/T 2828.1-2012 Tables 2-A, 2-B and 2-C; see ``docs/inspection.md`` (Sources).
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ TABLE_2A: dict[str, str] = {
 
 #: Table 2-B: single sampling plans for tightened inspection
 TABLE_2B: dict[str, str] = {
-    "A": "↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ 1,2 2,3 3,4 5,6 8,9 12,13 18,19 27,28",
+    "A": "↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ 0,1 ↓ ↓ 1,2 2,3 3,4 5,6 8,9 12,13 18,19 27,28",
     "B": "↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ 0,1 ↓ ↓ 1,2 2,3 3,4 5,6 8,9 12,13 18,19 27,28 41,42",
     "C": "↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ 0,1 ↓ ↓ 1,2 2,3 3,4 5,6 8,9 12,13 18,19 27,28 41,42 ↑",
     "D": "↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ 0,1 ↓ ↓ 1,2 2,3 3,4 5,6 8,9 12,13 18,19 27,28 41,42 ↑ ↑",
@@ -94,27 +95,27 @@ TABLE_2B: dict[str, str] = {
     "N": "↓ ↓ ↓ 0,1 ↓ ↓ 1,2 2,3 3,4 5,6 8,9 12,13 18,19 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
     "P": "↓ ↓ 0,1 ↓ ↓ 1,2 2,3 3,4 5,6 8,9 12,13 18,19 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
     "Q": "↓ 0,1 ↓ ↓ 1,2 2,3 3,4 5,6 8,9 12,13 18,19 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
-    "R": "0,1 ↓ ↓ 1,2 2,3 3,4 5,6 8,9 12,13 18,19 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
-    "S": "1,2 1,2 1,2 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
+    "R": "0,1 ↑ ↓ 1,2 2,3 3,4 5,6 8,9 12,13 18,19 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
+    "S": "- - 1,2 - - - - - - - - - - - - - - - - - - - - - - -",
 }
 
 #: Table 2-C: single sampling plans for reduced inspection (ISO 2859-1:1999: no gap between
-#: the acceptance and rejection numbers)
+#: the acceptance and rejection numbers; rows A to C share the sample size 2)
 TABLE_2C: dict[str, str] = {
-    "A": "↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ 0,1 ↓ ↓ 1,2 1,2 2,3 3,4 5,6 6,7 8,9 10,11 14,15",
-    "B": "↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ 0,1 ↑ ↓ 1,2 1,2 2,3 3,4 5,6 6,7 8,9 10,11 14,15 21,22",
-    "C": "↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ 0,1 ↑ ↓ 1,2 1,2 2,3 3,4 5,6 6,7 8,9 10,11 14,15 21,22 ↑",
-    "D": "↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ 0,1 ↑ ↓ 1,2 1,2 2,3 3,4 5,6 6,7 8,9 10,11 14,15 21,22 ↑ ↑",
-    "E": "↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ 0,1 ↑ ↓ 1,2 1,2 2,3 3,4 5,6 6,7 8,9 10,11 14,15 21,22 ↑ ↑ ↑",
-    "F": "↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ 0,1 ↑ ↓ 1,2 1,2 2,3 3,4 5,6 6,7 8,9 10,11 ↑ ↑ ↑ ↑ ↑ ↑",
-    "G": "↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ 0,1 ↑ ↓ 1,2 1,2 2,3 3,4 5,6 6,7 8,9 10,11 ↑ ↑ ↑ ↑ ↑ ↑ ↑",
-    "H": "↓ ↓ ↓ ↓ ↓ ↓ ↓ 0,1 ↑ ↓ 1,2 1,2 2,3 3,4 5,6 6,7 8,9 10,11 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
-    "J": "↓ ↓ ↓ ↓ ↓ ↓ 0,1 ↑ ↓ 1,2 1,2 2,3 3,4 5,6 6,7 8,9 10,11 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
-    "K": "↓ ↓ ↓ ↓ ↓ 0,1 ↑ ↓ 1,2 1,2 2,3 3,4 5,6 6,7 8,9 10,11 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
-    "L": "↓ ↓ ↓ ↓ 0,1 ↑ ↓ 1,2 1,2 2,3 3,4 5,6 6,7 8,9 10,11 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
-    "M": "↓ ↓ ↓ 0,1 ↑ ↓ 1,2 1,2 2,3 3,4 5,6 6,7 8,9 10,11 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
-    "N": "↓ ↓ 0,1 ↑ ↓ 1,2 1,2 2,3 3,4 5,6 6,7 8,9 10,11 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
-    "P": "↓ 0,1 ↑ ↓ 1,2 1,2 2,3 3,4 5,6 6,7 8,9 10,11 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
-    "Q": "0,1 ↑ ↓ 1,2 1,2 2,3 3,4 5,6 6,7 8,9 10,11 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
-    "R": "↑ ↑ 1,2 1,2 2,3 3,4 5,6 6,7 8,9 10,11 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
+    "A": "↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ 0,1 ↓ ↓ 1,2 2,3 3,4 5,6 7,8 10,11 14,15 21,22 30,31",
+    "B": "↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ 0,1 ↑ ↓ ↓ 1,2 2,3 3,4 5,6 7,8 10,11 14,15 21,22 30,31",
+    "C": "↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ 0,1 ↑ ↓ ↓ 1,2 2,3 3,4 5,6 6,7 8,9 10,11 14,15 21,22 ↑",
+    "D": "↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ 0,1 ↑ ↓ ↓ 1,2 2,3 3,4 5,6 6,7 8,9 10,11 14,15 21,22 ↑ ↑",
+    "E": "↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ 0,1 ↑ ↓ ↓ 1,2 2,3 3,4 5,6 6,7 8,9 10,11 14,15 21,22 ↑ ↑ ↑",
+    "F": "↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ 0,1 ↑ ↓ ↓ 1,2 2,3 3,4 5,6 6,7 8,9 10,11 ↑ ↑ ↑ ↑ ↑ ↑",
+    "G": "↓ ↓ ↓ ↓ ↓ ↓ ↓ ↓ 0,1 ↑ ↓ ↓ 1,2 2,3 3,4 5,6 6,7 8,9 10,11 ↑ ↑ ↑ ↑ ↑ ↑ ↑",
+    "H": "↓ ↓ ↓ ↓ ↓ ↓ ↓ 0,1 ↑ ↓ ↓ 1,2 2,3 3,4 5,6 6,7 8,9 10,11 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
+    "J": "↓ ↓ ↓ ↓ ↓ ↓ 0,1 ↑ ↓ ↓ 1,2 2,3 3,4 5,6 6,7 8,9 10,11 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
+    "K": "↓ ↓ ↓ ↓ ↓ 0,1 ↑ ↓ ↓ 1,2 2,3 3,4 5,6 6,7 8,9 10,11 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
+    "L": "↓ ↓ ↓ ↓ 0,1 ↑ ↓ ↓ 1,2 2,3 3,4 5,6 6,7 8,9 10,11 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
+    "M": "↓ ↓ ↓ 0,1 ↑ ↓ ↓ 1,2 2,3 3,4 5,6 6,7 8,9 10,11 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
+    "N": "↓ ↓ 0,1 ↑ ↓ ↓ 1,2 2,3 3,4 5,6 6,7 8,9 10,11 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
+    "P": "↓ 0,1 ↑ ↓ ↓ 1,2 2,3 3,4 5,6 6,7 8,9 10,11 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
+    "Q": "0,1 ↑ ↑ ↓ 1,2 2,3 3,4 5,6 6,7 8,9 10,11 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
+    "R": "↑ ↑ ↑ 1,2 2,3 3,4 5,6 6,7 8,9 10,11 ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑ ↑",
 }
