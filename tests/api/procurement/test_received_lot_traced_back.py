@@ -1,0 +1,85 @@
+"""Issue 13 end to end over real HTTP: an order is approved, the goods are received by scan into
+quarantine, QA inspects and releases the lot with a signature, production makes a device from
+it, and the backward trace of that device names the supplier, the order, the receipt and the
+verdict."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from medtrace.modules import traceability
+from medtrace.modules.traceability import Part
+from medtrace.platform.db.uow import UnitOfWork
+from medtrace.platform.workflows.models import WorkflowTask
+from tests.factories.auth import PASSWORD, api_token
+from tests.factories.clock import plant_today
+from tests.factories.purchasing import make_plant, scan
+from tests.factories.trace import make_item
+
+
+def _headers(client, name):  # type: ignore[no-untyped-def]
+    return {"Authorization": f"Bearer {api_token(client, name)}"}
+
+
+def test_a_device_made_of_a_released_lot_traces_back_to_its_order_receipt_and_verdict(
+        client, db):  # type: ignore[no-untyped-def]
+    plant = make_plant(db)
+    buyer, qa = _headers(client, "pur.buyer"), _headers(client, "pur.qa")
+    order = client.post("/api/v1/purchase-orders", headers=buyer, json={
+        "supplier": "P-SUP-1", "currency": "CNY", "lines": [
+            {"item": "P-CATH", "quantity": "100", "uom": "EA", "unit_price": "12.50",
+             "requested_date": str(plant_today() + dt.timedelta(days=7))}]}).json()
+    client.post(f"/api/v1/purchase-orders/{order['number']}/submit", headers=buyer)
+    with UnitOfWork(db, write=False) as uow:
+        task_id = uow.session.scalar(select(WorkflowTask.id).where(
+            WorkflowTask.status == "open"))
+    approved = client.post(f"/api/v1/tasks/{task_id}/complete",
+                           headers=_headers(client, "pur.manager"),
+                           json={"decision": "approve", "password": PASSWORD})
+    assert approved.status_code in (200, 201), approved.text
+
+    expiry = plant_today() + dt.timedelta(days=700)
+    received = client.post("/api/v1/receipts", headers=buyer, json={
+        "purchase_order": order["number"], "lines": [
+            {"scan": scan(plant["cath_gtin"], lot="E2E-1", expiry=expiry), "quantity": "100",
+             "uom": "EA"}]})
+    assert received.status_code == 201, received.text
+    receipt = received.json()
+    assert [(one["item"], one["lot"], one["status"]) for one in receipt["lots"]] == [
+        ("P-CATH", "E2E-1", "quarantine")]
+    number = receipt["inspection"]
+
+    inspection = client.get(f"/api/v1/inspections/{number}", headers=qa).json()
+    results = [{"characteristic": plan["position"], "sample": sample, "passed": True}
+               for plan in inspection["characteristics"]
+               for sample in range(1, plan["to_inspect"] + 1)]
+    entered = client.post(f"/api/v1/inspections/{number}/results", headers=qa,
+                          json={"results": results})
+    assert entered.status_code == 200 and entered.json()["verdict"] == "accepted", entered.text
+    released = client.post(f"/api/v1/inspections/{number}/release", headers=qa, json={
+        "signature": {"username": "pur.qa", "password": PASSWORD, "meaning": "released"}})
+    assert released.status_code == 200, released.text
+
+    # production (the production issue will do this through work orders)
+    monitor = make_item(db, "E2E-MON", tracking="serial")
+    with UnitOfWork(db) as uow:
+        lot = traceability.find(uow, "lot", "E2E-1", item_id=plant["cath"])
+        device = traceability.create_unit(uow, item_id=monitor, serial="MON-0001")
+        traceability.record_event(uow, step="produced", inputs=[Part(lot, Decimal("2"))],
+                                  outputs=[device], doc="WO-E2E", edge_kind="production")
+
+    back = client.get("/api/v1/trace/backward", headers=qa,
+                      params={"code": "MON-0001", "item": "E2E-MON"})
+    assert back.status_code == 200, back.text
+    (source,) = [one for one in back.json()["lots"] if one["lot"] == "E2E-1"]
+    found = source["receipt"]
+    assert found["document"] == receipt["number"]
+    assert found["purchase_order"] == order["number"]
+    assert found["supplier"] == "P-SUP-1"
+    assert found["date"] == str(plant_today())
+    assert found["inspection"]["number"] == number
+    assert found["inspection"]["verdict"] == "accepted"
+    assert found["inspection"]["signed_by"] == "pur.qa" and found["inspection"]["signed_at"]
