@@ -124,8 +124,14 @@ def init_roles(uow: UnitOfWork) -> list[str]:
 
 
 def register_menus_and_tiles() -> None:
-    """Put every module's menu entries and dashboard tiles where the layout finds them."""
-    from medtrace.platform.web.dashboard import Panel, register_panel
+    """Put every module's menu entries, dashboard tiles and record-page panels where the layout
+    finds them."""
+    from medtrace.platform.web.dashboard import (
+        Panel,
+        RecordPanelEntry,
+        register_panel,
+        register_record_panel,
+    )
     from medtrace.platform.web.nav import NavEntry, register_nav
 
     for part in parts():
@@ -134,3 +140,7 @@ def register_menus_and_tiles() -> None:
         for tile in part.tiles:
             register_panel(Panel(tile.key, tile.title, tile.order, resolve(tile.provider),
                                  tile.permission, tile.section, tile.personal))
+        for panel in part.record_panels:
+            register_record_panel(RecordPanelEntry(panel.page, panel.key, panel.title,
+                                                   panel.order, resolve(panel.provider),
+                                                   panel.permission))

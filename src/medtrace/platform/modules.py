@@ -95,6 +95,30 @@ class Tile:
 
 
 @dataclass(frozen=True)
+class RecordPanel:
+    """A panel of figures that a module adds to another module's record page, such as
+    purchasing's supplier performance on a partner's page: ``provider(uow, record_id) ->
+    list[Figure]``. ``page`` names the record page (``RECORD_PAGES``); the page's own module
+    knows nothing of the panels it shows, which keeps the layering (a lower module never
+    imports a higher one). ``title`` is a msgid; ``permission`` decides who sees it."""
+
+    page: str
+    key: str
+    title: str
+    order: int
+    provider: str
+    permission: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.page not in RECORD_PAGES:
+            raise ValueError(f"record panel {self.key}: unknown page {self.page!r}")
+
+
+#: the record pages that show other modules' panels
+RECORD_PAGES = ("partners.partner",)
+
+
+@dataclass(frozen=True)
 class Module:
     """One part of MedTrace. ``api`` routers are mounted before every ``pages`` router."""
 
@@ -108,6 +132,7 @@ class Module:
     menu: tuple[Menu, ...] = ()
     demo: tuple[Demo, ...] = ()
     tiles: tuple[Tile, ...] = ()
+    record_panels: tuple[RecordPanel, ...] = ()
     jobs: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -11,6 +11,7 @@ import pytest
 from tests.factories.auth import csrf_from, web_login
 from tests.factories.clock import plant_today
 from tests.factories.purchasing import approved_order, make_plant, scan
+from tests.factories.trace import make_partner
 
 GOOD = plant_today() + dt.timedelta(days=700)
 
@@ -75,3 +76,27 @@ def test_receiving_a_scan_on_the_handheld_page(client, db, plant):
     assert client.get("/procurement/requisitions").status_code == 200
     assert client.get("/procurement/returns").status_code == 200
     assert client.get(f"/procurement/orders/{number}").status_code == 200
+
+
+def test_the_partner_page_shows_supplier_performance(client, db, plant):
+    """Purchasing adds its panel to the partners module's page (a ``RecordPanel``): on-time
+    delivery, lot rejection rate and the switching state per item, in the user's language."""
+    number = approved_order(db, [{"item": "P-CATH", "quantity": "50", "uom": "EA",
+                                  "unit_price": "1"}])
+    web_login(client, "pur.buyer")
+    form = client.get(f"/procurement/receive?order={number}")
+    client.post("/procurement/receive", data={
+        "csrf_token": csrf_from(form.text), "purchase_order": number, "quantity": "10",
+        "scan": scan(plant["cath_gtin"], lot="W2", expiry=GOOD)})
+    client.cookies.clear()
+    web_login(client, "pur.qa")
+    page = client.get(f"/partners/{plant['supplier']}")
+    assert page.status_code == 200
+    assert 'data-panel="procurement.supplier_performance"' in page.text
+    assert "近 90 天按时交付率" in page.text and "100.0 %" in page.text
+    client.cookies.set("medtrace_lang", "en")
+    english = client.get(f"/partners/{plant['supplier']}").text
+    assert "On-time delivery, last 90 days" in english and "Lot rejection rate" in english
+    # a partner that never delivered shows no purchasing panel
+    customer = make_partner(db, "P-HOSP", customer=True)
+    assert 'data-panel="procurement' not in client.get(f"/partners/{customer}").text

@@ -31,9 +31,11 @@ def test_each_shipped_definition_is_valid_and_drawn(default):
     assert default.name_zh and default.name_en
 
 
-def test_the_defaults_install_as_drafts_for_registered_record_types(db):
-    for default in DEFAULTS:
-        wf.register_record_type(wf.RecordType(
+def test_the_defaults_install_as_drafts_for_registered_record_types(db, monkeypatch):
+    from medtrace.platform.workflows import service as wf_service
+
+    for default in DEFAULTS:  # restored after the test: the modules' own types stay intact
+        monkeypatch.setitem(wf_service._record_types, default.record_type, wf.RecordType(
             default.record_type, default.name_en,
             lambda _uow, rid: wf.RecordFacts(f"R-{rid}", {"amount": Decimal(80_000),
                                                           "affects_registration": True})))

@@ -32,6 +32,7 @@ from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.errors import DomainError, ValidationFailed
 from medtrace.platform.i18n import N_, current_locale, gettext, translate
 from medtrace.platform.web import csrf
+from medtrace.platform.web.dashboard import record_panels
 from medtrace.platform.web.deps import new_uow
 from medtrace.platform.web.forms import form_action, form_error, validation_failed
 from medtrace.platform.web.params import PathId
@@ -332,6 +333,8 @@ def _detail(request: Request, partner_id: PathId, status: int = 200, **extra: An
                      qualification=service.qualification_of(uow, partner), docs=docs,
                      approvals=approvals, listed=listed,
                      custom=service.custom_values(uow, partner.id),
+                     panels=record_panels(uow, getattr(request.state, "actor", None),
+                                          "partners.partner", partner.id),
                      fields=customfields.list_fields(uow, service.ENTITY, active_only=False),
                      **history_context(uow, partner, request.state.locale, approvals), **extra)
 

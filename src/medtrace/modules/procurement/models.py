@@ -15,12 +15,50 @@ from medtrace.platform.audit import Audited
 from medtrace.platform.db.base import Base, utcnow
 from medtrace.platform.i18n import N_
 
+#: the labels of purchasing's fields in the audit trail (``__audit_fields__``)
+FIELD_LABELS: dict[str, str] = {
+    "number": N_("Number"),
+    "requested_by": N_("Requested by"),
+    "requisition_id": N_("Purchase requisition"),
+    "supplier_id": N_("Supplier"),
+    "base_quantity": N_("Quantity (base unit)"),
+    "unit_price": N_("Unit price"),
+    "currency": N_("Currency"),
+    "requested_date": N_("Requested date"),
+    "order_line_id": N_("Purchase order line"),
+    "order_id": N_("Purchase order"),
+    "line_no": N_("Line"),
+    "exchange_rate": N_("Exchange rate to CNY"),
+    "total": N_("Total"),
+    "total_cny": N_("Total in CNY"),
+    "created_by_id": N_("Created by (user id)"),
+    "submitted_at": N_("Submitted at"),
+    "decided_at": N_("Decided at"),
+    "received_base_quantity": N_("Received (base unit)"),
+    "returned_base_quantity": N_("Returned (base unit)"),
+    "changes": N_("Changes"),
+    "receipt_id": N_("Goods receipt"),
+    "received_at": N_("Received at"),
+    "received_on": N_("Received on"),
+    "received_by_id": N_("Received by (user id)"),
+    "scan": N_("Scanned code"),
+    "gtin": N_("GTIN"),
+    "lot_code": N_("Lot number"),
+    "expiry": N_("Expiry date"),
+    "serial_count": N_("Serial numbers"),
+    "on_time": N_("On time"),
+    "inspection": N_("Inspection"),
+    "unit_count": N_("Serial units"),
+    "from_location_id": N_("From location"),
+}
+
 
 class Requisition(Audited, Base):
     """A request to buy: becomes one or more purchase orders (one per supplier)."""
 
     __tablename__ = "procurement_requisition"
     __audit_label__ = N_("Purchase requisition")
+    __audit_fields__: ClassVar[dict[str, str]] = FIELD_LABELS
     __audit_link__ = "/procurement/requisitions/{id}"
     __audit_ref__ = "number"
 
@@ -35,6 +73,7 @@ class Requisition(Audited, Base):
 class RequisitionLine(Audited, Base):
     __tablename__ = "procurement_requisition_line"
     __audit_label__ = N_("Requisition line")
+    __audit_fields__: ClassVar[dict[str, str]] = FIELD_LABELS
     __table_args__ = (CheckConstraint("quantity > 0", name="positive_quantity"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -56,13 +95,9 @@ class RequisitionLine(Audited, Base):
 class PurchaseOrder(Audited, Base):
     __tablename__ = "procurement_order"
     __audit_label__ = N_("Purchase order")
+    __audit_fields__: ClassVar[dict[str, str]] = FIELD_LABELS
     __audit_link__ = "/procurement/orders/{id}"
     __audit_ref__ = "number"
-    __audit_fields__: ClassVar[dict[str, str]] = {
-        "exchange_rate": N_("Exchange rate to CNY"),
-        "total": N_("Total"),
-        "total_cny": N_("Total in CNY"),
-    }
     __table_args__ = (Index("ix_procurement_order_supplier_status", "supplier_id", "status"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -86,10 +121,7 @@ class PurchaseOrder(Audited, Base):
 class OrderLine(Audited, Base):
     __tablename__ = "procurement_order_line"
     __audit_label__ = N_("Purchase order line")
-    __audit_fields__: ClassVar[dict[str, str]] = {
-        "received_base_quantity": N_("Received (base unit)"),
-        "returned_base_quantity": N_("Returned (base unit)"),
-    }
+    __audit_fields__: ClassVar[dict[str, str]] = FIELD_LABELS
     __table_args__ = (CheckConstraint("quantity > 0", name="positive_quantity"),
                       CheckConstraint("unit_price >= 0", name="price_not_negative"))
 
@@ -111,6 +143,7 @@ class Amendment(Audited, Base):
 
     __tablename__ = "procurement_amendment"
     __audit_label__ = N_("Purchase order amendment")
+    __audit_fields__: ClassVar[dict[str, str]] = FIELD_LABELS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("procurement_order.id"), index=True)
@@ -124,6 +157,7 @@ class Amendment(Audited, Base):
 class Receipt(Audited, Base):
     __tablename__ = "procurement_receipt"
     __audit_label__ = N_("Goods receipt")
+    __audit_fields__: ClassVar[dict[str, str]] = FIELD_LABELS
     __audit_link__ = "/procurement/receipts/{number}"
     __audit_ref__ = "number"
 
@@ -144,6 +178,7 @@ class ReceiptLine(Audited, Base):
 
     __tablename__ = "procurement_receipt_line"
     __audit_label__ = N_("Goods receipt line")
+    __audit_fields__: ClassVar[dict[str, str]] = FIELD_LABELS
     __table_args__ = (CheckConstraint("quantity > 0", name="positive_quantity"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -170,6 +205,7 @@ class SupplierReturn(Audited, Base):
 
     __tablename__ = "procurement_return"
     __audit_label__ = N_("Return to supplier")
+    __audit_fields__: ClassVar[dict[str, str]] = FIELD_LABELS
     __audit_ref__ = "number"
     __table_args__ = (CheckConstraint("base_quantity > 0", name="positive_quantity"),)
 

@@ -2,7 +2,7 @@
 supplier qualification gate, scan-first receiving into quarantine, returns to the supplier,
 supplier performance."""
 
-from medtrace.platform.modules import N_, Demo, Menu, Module, Tile
+from medtrace.platform.modules import N_, Demo, Menu, Module, RecordPanel, Tile
 
 MODULE = Module(
     name="procurement",
@@ -23,5 +23,9 @@ MODULE = Module(
            Tile("procurement.suppliers", N_("Supplier performance"), 500,
                 "medtrace.modules.procurement.receipts.queries:performance_figures",
                 "procurement.order.view", section="figures")),
+    record_panels=(RecordPanel("partners.partner", "procurement.supplier_performance",
+                               N_("Supplier performance"), 500,
+                               "medtrace.modules.procurement.receipts.queries:partner_panel",
+                               "procurement.order.view"),),
     demo=(Demo("modules.procurement", 50, "medtrace.modules.procurement.demo:load"),),
 )

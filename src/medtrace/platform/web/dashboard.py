@@ -98,6 +98,45 @@ def build_dashboard(uow: UnitOfWork, actor: Actor | None) -> list[SectionView]:
             for key, views in sections.items() if views]
 
 
+@dataclass
+class RecordPanelEntry:
+    page: str
+    key: str
+    title: str  # msgid
+    order: int
+    provider: Callable[..., list[Figure]]  # (uow, record_id)
+    permission: str | None = None
+
+
+_record_panels: dict[tuple[str, str], RecordPanelEntry] = {}
+
+
+def register_record_panel(panel: RecordPanelEntry) -> None:
+    _record_panels[(panel.page, panel.key)] = panel
+
+
+def record_panels(uow: UnitOfWork, actor: Actor | None, page: str,
+                  record_id: int) -> list[PanelView]:
+    """The panels other modules add to a record's page (``RecordPanel`` in their descriptors)
+    that the actor may see, in order. A panel with no figures for this record is left out; one
+    whose provider fails is shown as unavailable, as on the home page."""
+    views = []
+    for panel in sorted((p for p in _record_panels.values() if p.page == page),
+                        key=lambda p: (p.order, p.key)):
+        if panel.permission and (actor is None or not actor.can(panel.permission)):
+            continue
+        try:
+            with uow.session.begin_nested():
+                figures = panel.provider(uow, record_id)
+        except Exception as exc:  # another module's panel must not take the page down
+            log.error("record_panel.failed", panel=panel.key, error=repr(exc))
+            views.append(PanelView(panel.key, panel.title, failed=True))
+            continue
+        if figures:
+            views.append(PanelView(panel.key, panel.title, figures))
+    return views
+
+
 def database_size(uow: UnitOfWork) -> int:
     session = uow.session
     if uow.db.dialect == "sqlite":

@@ -104,6 +104,44 @@ def performance_figures(uow: UnitOfWork) -> list[Figure]:
     lines = sum(int(n) for _on, n in rows)
     on_time = sum(int(n) for on, n in rows if on)
     value = rate(on_time, lines)
+    checked = [one["quality"] for one in suppliers_performance(uow)]
+    lots = sum(one["lots"] for one in checked)
+    rejected = sum(one["rejected"] for one in checked)
+    rejection = rate(rejected, lots)
     return [Figure(N_("On-time delivery, last %(days)s days"),
                    f"{value} %" if value is not None else "—", "text",
-                   "/procurement/suppliers", params={"days": PERIOD_DAYS})]
+                   "/procurement/suppliers", params={"days": PERIOD_DAYS}),
+            Figure(N_("Lot rejection rate, last %(days)s days"),
+                   f"{rejection} %" if rejection is not None else "—", "text",
+                   "/procurement/suppliers", params={"days": PERIOD_DAYS},
+                   alert=rejected > 0)]
+
+
+def partner_panel(uow: UnitOfWork, partner_id: int) -> list[Figure]:
+    """Supplier performance on the partner's page (a ``RecordPanel``): on-time delivery and the
+    lot rejection rate over the last ``PERIOD_DAYS`` days, and the switching state of each of
+    its items. Nothing for a partner that never delivered nor was inspected."""
+    found = supplier_performance(uow, supplier_id=partner_id)
+    checked = found["quality"]
+    if not found["lines"] and not checked["lots"] and not checked["items"]:
+        return []
+    link = f"/procurement/suppliers/{found['supplier']}"
+    rejection = checked["rejection_rate"]
+    figures = [
+        Figure(N_("On-time delivery, last %(days)s days"),
+               f"{found['on_time_rate']} %" if found["on_time_rate"] is not None else None,
+               "text", link, params={"days": PERIOD_DAYS}),
+        Figure(N_("Receipt lines, last %(days)s days"), found["lines"], "number",
+               params={"days": PERIOD_DAYS}),
+        Figure(N_("Lot rejection rate, last %(days)s days"),
+               f"{rate(checked['rejected'], checked['lots'])} %" if rejection is not None
+               else None, "text", params={"days": PERIOD_DAYS},
+               alert=bool(checked["rejected"])),
+    ]
+    for state in checked["items"]:
+        severity = N_("discontinued") if state["discontinued"] else state["severity"]
+        figures.append(Figure(N_("Inspection severity for %(item)s"), severity, "label",
+                              f"/quality/suppliers?partner={found['supplier']}",
+                              params={"item": state["item_code"]},
+                              alert=state["discontinued"] or severity == "tightened"))
+    return figures
