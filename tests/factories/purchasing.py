@@ -175,3 +175,16 @@ def approved_order(db: Database, lines: list[dict[str, Any]], *, supplier: str =
         workflows.complete_task(uow, task_id=task.id, decision="approve",
                                 actor=actor(db, "pur.manager"), password=PASSWORD)
     return number
+
+
+def approve_over_http(client, db: Database, approver: str = "pur.manager"):  # type: ignore[no-untyped-def]
+    """The approver completes the open approval task through the API (with the password)."""
+    from medtrace.platform.workflows.models import WorkflowTask
+    from tests.factories.auth import api_token
+
+    with UnitOfWork(db, write=False) as uow:
+        task_id = uow.session.scalar(select(WorkflowTask.id).where(
+            WorkflowTask.status == "open"))
+    return client.post(f"/api/v1/tasks/{task_id}/complete",
+                       headers={"Authorization": f"Bearer {api_token(client, approver)}"},
+                       json={"decision": "approve", "password": PASSWORD})

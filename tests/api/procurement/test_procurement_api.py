@@ -7,13 +7,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
 
-from medtrace.platform.db.uow import UnitOfWork
-from medtrace.platform.workflows.models import WorkflowTask
-from tests.factories.auth import PASSWORD, api_token
+from tests.factories.auth import api_token
 from tests.factories.clock import plant_today
-from tests.factories.purchasing import make_plant, scan
+from tests.factories.purchasing import approve_over_http, make_plant, scan
 from tests.factories.trace import make_partner
 
 GOOD = plant_today() + dt.timedelta(days=700)
@@ -52,12 +49,7 @@ def test_the_order_and_receipt_contract(client, db, plant):
     assert early.status_code == 409 and early.json()["code"] == "MT-PROCUREMENT-ORDER-STATE"
     submitted = client.post(f"/api/v1/purchase-orders/{order['number']}/submit", headers=buyer)
     assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"
-    with UnitOfWork(db, write=False) as uow:
-        task_id = uow.session.scalar(select(WorkflowTask.id).where(
-            WorkflowTask.status == "open"))
-    decided = client.post(f"/api/v1/tasks/{task_id}/complete",
-                          headers=_headers(client, "pur.manager"),
-                          json={"decision": "approve", "password": PASSWORD})
+    decided = approve_over_http(client, db)
     assert decided.status_code in (200, 201), decided.text
     assert client.get(f"/api/v1/purchase-orders/{order['number']}", headers=buyer
                       ).json()["status"] == "approved"

@@ -8,15 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from medtrace.modules import traceability
 from medtrace.modules.traceability import Part
 from medtrace.platform.db.uow import UnitOfWork
-from medtrace.platform.workflows.models import WorkflowTask
 from tests.factories.auth import PASSWORD, api_token
 from tests.factories.clock import plant_today
-from tests.factories.purchasing import make_plant, scan
+from tests.factories.purchasing import approve_over_http, make_plant, scan
 from tests.factories.trace import make_item
 
 
@@ -33,12 +30,7 @@ def test_a_device_made_of_a_released_lot_traces_back_to_its_order_receipt_and_ve
             {"item": "P-CATH", "quantity": "100", "uom": "EA", "unit_price": "12.50",
              "requested_date": str(plant_today() + dt.timedelta(days=7))}]}).json()
     client.post(f"/api/v1/purchase-orders/{order['number']}/submit", headers=buyer)
-    with UnitOfWork(db, write=False) as uow:
-        task_id = uow.session.scalar(select(WorkflowTask.id).where(
-            WorkflowTask.status == "open"))
-    approved = client.post(f"/api/v1/tasks/{task_id}/complete",
-                           headers=_headers(client, "pur.manager"),
-                           json={"decision": "approve", "password": PASSWORD})
+    approved = approve_over_http(client, db)
     assert approved.status_code in (200, 201), approved.text
 
     expiry = plant_today() + dt.timedelta(days=700)
