@@ -8,6 +8,7 @@ received goods wait in quarantine for their incoming inspection."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -158,3 +159,21 @@ def load(uow: UnitOfWork) -> None:
         purchase_order=received.number, lines=[
             {"scan": f"]d201{unit}21IP2-P{n:04d}", "quantity": "1", "uom": "EA"}
             for n in range(1, 6)]))
+    _return_rejected(uow, keeper)
+
+
+def _return_rejected(uow: UnitOfWork, keeper: Any) -> None:
+    """The boards QA rejected at incoming inspection (the quality demo) go back to their
+    supplier from the rejected-goods area."""
+    from medtrace.modules import traceability
+    from medtrace.modules.procurement.receipts.schemas import ReturnCreate
+
+    board = catalog.get_item_by_code(uow, "PCB-MAIN")
+    lot = traceability.find(uow, "lot", "PCB-IQC02", board.id) if board is not None else None
+    if lot is None or lot.status != "rejected":
+        return
+    receipts.return_to_supplier(uow, actor=keeper, data=ReturnCreate(
+        item="PCB-MAIN", lot="PCB-IQC02", quantity=Decimal(200), uom="EA",
+        from_location="WH-SJ-RZ",
+        reason="来料检验不合格（焊点虚焊），退回供应商 / rejected at incoming inspection "
+               "(cold solder joints), back to the supplier"))

@@ -65,6 +65,9 @@ def configure_logging(
     logging.getLogger("uvicorn.access").propagate = False
     # Alembic announces its context on every revision check (readiness); keep it to warnings.
     logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))
+    # SpiffWorkflow (the BPMN engine) logs every task state change at INFO, with the whole
+    # task data; our own workflow events and audit trail say what happened.
+    logging.getLogger("spiff").setLevel(max(logging.WARNING, root.level))
     _configured = (level, fmt)
 
 
