@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from medtrace.modules import procurement, traceability
+from medtrace.modules import procurement, quality, traceability
 from medtrace.modules.inventory.models import Balance, Location, StockMove
 from medtrace.modules.procurement import ReceiptCreate, ReturnCreate
 from medtrace.modules.procurement.models import Receipt, ReceiptLine
@@ -182,3 +182,28 @@ def test_rejected_goods_go_back_to_the_supplier(db, plant):
         assert {"type": "desadv", "id": number} in event.biz_transactions
         audited = {(e.entity_type, e.reason) for e in uow.session.scalars(select(AuditEntry))}
         assert ("procurement_return", "外观不合格，退回供应商") in audited
+
+
+def test_units_scanned_one_by_one_and_cases_of_one_lot_are_one_inspection_lot(db, plant):
+    """Five pumps scanned on five lines without a lot join one receiving lot and one
+    inspection; two lines of the same catheter lot are one inspection, sized by their total."""
+    number = approved_order(db, [
+        {"item": "P-PUMP", "quantity": "5", "uom": "EA", "unit_price": "900"},
+        {"item": "P-CATH", "quantity": "40", "uom": "EA", "unit_price": "1"}])
+    good = plant_today() + dt.timedelta(days=700)
+    with UnitOfWork(db) as uow:
+        result = procurement.receive_goods(uow, actor=actor(db, "pur.buyer"), data=ReceiptCreate(
+            purchase_order=number, lines=[
+                *({"scan": scan(plant["pump_gtin"], serial=f"ONE{n}"), "quantity": "1"}
+                  for n in range(5)),
+                {"scan": scan(plant["cath_gtin"], lot="TWICE", expiry=good), "quantity": "20"},
+                {"scan": scan(plant["cath_gtin"], lot="TWICE", expiry=good), "quantity": "20"}]))
+        answer = result.lots
+        assert len(result.inspections) == 2
+        pumps = [one for one in answer if one["item"] == "P-PUMP"]
+        assert len({one["lot"] for one in pumps}) == 1 and pumps[0]["lot"].endswith("-1")
+        assert len({one["inspection"] for one in answer if one["item"] == "P-CATH"}) == 1
+        opened = quality.get_inspection_or_raise(uow, result.inspections[0])
+        assert opened.unit_count == 5 and opened.lot_size == 5
+        catheters = quality.get_inspection_or_raise(uow, result.inspections[1])
+        assert catheters.lot_size == 40

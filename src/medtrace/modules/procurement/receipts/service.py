@@ -167,15 +167,21 @@ def _check_lines(uow: UnitOfWork, order: PurchaseOrder, data: ReceiptCreate
     return checked, problems
 
 
-def _lot_for(uow: UnitOfWork, line: _Line, receipt: Receipt, supplier_id: int) -> Any:
+def _lot_for(uow: UnitOfWork, line: _Line, receipt: Receipt, supplier_id: int,
+             receiving: dict[int, Any]) -> Any:
     """The lot a line is received into: the supplier's lot number (a later delivery of the same
-    lot from the same supplier joins it); a serialized item delivered without a lot gets a
-    receiving lot named after the receipt line."""
+    lot from the same supplier joins it); a serialized item delivered without a lot gets one
+    receiving lot per receipt, named after its first line, which all its units join (one
+    inspection lot, released or rejected together)."""
     item = line.item
     number = line.scan.lot
     if not number:
         if not catalog.tracks_serial(item.tracking):
             return None
+        if item.id in receiving:
+            joined = receiving[item.id]
+            joined.quantity = (joined.quantity or Decimal(0)) + line.base
+            return joined
         number = f"{receipt.number}-{line.index + 1}"
     existing = traceability.find(uow, "lot", number, item.id)
     if existing is not None:
@@ -185,10 +191,13 @@ def _lot_for(uow: UnitOfWork, line: _Line, receipt: Receipt, supplier_id: int) -
                                                   "lot of another supplier")])
         existing.quantity = (existing.quantity or Decimal(0)) + line.base
         return existing
-    return traceability.create_lot(
+    made = traceability.create_lot(
         uow, item_id=item.id, number=number, expiry_date=line.scan.expiry,
         supplier_id=supplier_id, supplier_lot=line.scan.lot, quantity=line.base,
         uom=item.base_uom, status="quarantine", origin="received")
+    if not line.scan.lot:
+        receiving[item.id] = made
+    return made
 
 
 def open_inspection(uow: UnitOfWork, **fields: Any) -> str:
@@ -220,8 +229,10 @@ def receive_goods(uow: UnitOfWork, *, data: ReceiptCreate, actor: Actor) -> Rece
     uow.session.flush()
     answer: list[dict[str, Any]] = []
     inspections: list[str] = []
+    groups: dict[tuple[int, int | None], dict[str, Any]] = {}
+    receiving: dict[int, Any] = {}
     for line in checked:
-        lot = _lot_for(uow, line, receipt, order.supplier_id)
+        lot = _lot_for(uow, line, receipt, order.supplier_id, receiving)
         unit_ids: list[int] = []
         if line.serials:
             unit_ids = traceability.create_units(
@@ -254,26 +265,38 @@ def receive_goods(uow: UnitOfWork, *, data: ReceiptCreate, actor: Actor) -> Rece
                        "to": location.code, "from_stock": False, "to_stock": True,
                        "order": order.number, "receipt": receipt.number,
                        "scan": line.scan.gtin, "serials": len(unit_ids)})
-        inspection = open_inspection(
-            uow, item_id=line.item.id, lot_id=lot.id if lot else None, unit_ids=unit_ids,
-            quantity=line.base, uom=line.item.base_uom, location_code=location.code,
-            supplier_id=order.supplier_id, source_document=receipt.number,
-            purchase_order=order.number, received_by=receipt.received_by_id, actor=actor)
-        if inspection:
-            inspections.append(inspection)
-        uow.session.add(ReceiptLine(
+        receipt_line = ReceiptLine(
             receipt_id=receipt.id, order_line_id=line.order_line.id, item_id=line.item.id,
             lot_id=lot.id if lot else None, quantity=line.quantity, uom=line.uom,
             base_quantity=line.base, scan=data.lines[line.index].scan[:400],
             gtin=line.scan.gtin, lot_code=lot.code if lot else None, expiry=line.scan.expiry,
-            serial_count=len(unit_ids), on_time=on_time(line.order_line.requested_date, today),
-            inspection=inspection))
+            serial_count=len(unit_ids), on_time=on_time(line.order_line.requested_date, today))
+        uow.session.add(receipt_line)
         line.order_line.received_base_quantity = (line.order_line.received_base_quantity
                                                   + line.base)
-        answer.append({"item": line.item.code, "lot": lot.code if lot else None,
-                       "status": "quarantine", "quantity": str(line.base),
-                       "uom": line.item.base_uom, "serials": len(unit_ids),
-                       "inspection": inspection})
+        entry = {"item": line.item.code, "lot": lot.code if lot else None,
+                 "status": "quarantine", "quantity": str(line.base),
+                 "uom": line.item.base_uom, "serials": len(unit_ids), "inspection": None}
+        answer.append(entry)
+        group = groups.setdefault((line.item.id, lot.id if lot else None), {
+            "item": line.item, "base": Decimal(0), "unit_ids": [], "lines": [], "entries": []})
+        group["base"] += line.base
+        group["unit_ids"].extend(unit_ids)
+        group["lines"].append(receipt_line)
+        group["entries"].append(entry)
+    # one inspection lot per item and lot on this receipt (serial units without a lot: one per
+    # item), however many lines or scans brought it in
+    for (item_id, lot_id), group in groups.items():
+        inspection = open_inspection(
+            uow, item_id=item_id, lot_id=lot_id, unit_ids=group["unit_ids"],
+            quantity=group["base"], uom=group["item"].base_uom, location_code=location.code,
+            supplier_id=order.supplier_id, source_document=receipt.number,
+            purchase_order=order.number, received_by=receipt.received_by_id, actor=actor)
+        inspections.append(inspection)
+        for receipt_line in group["lines"]:
+            receipt_line.inspection = inspection
+        for entry in group["entries"]:
+            entry["inspection"] = inspection
     uow.session.flush()
     orders.refresh_received(uow, order)
     uow.publish(events.GoodsReceived(
