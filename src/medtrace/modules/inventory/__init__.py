@@ -10,7 +10,7 @@ __all__, __getattr__, __dir__ = public_face(__name__, {
     "errors": ["InsufficientStock", "LocationInvalid", "LocationNotFound", "LotNotIssuable",
         "MoveAlreadyReversed", "MoveInvalid"],
     "events": ["LotExpired", "LotExpiryWindowEntered", "StockMoved", "StockMovedInBulk"],
-    "queries": ["find_location_with_status", "locations_with_status",
+    "queries": ["fefo", "find_location_with_status", "locations_with_status",
         "virtual_location"],
     "schemas": ["BulkMoveCreate", "LocationCreate", "MoveCreate", "MoveReverse"],
     "service": ["create_location", "get_location_or_raise", "post_move", "post_moves",

@@ -143,7 +143,9 @@ PURPOSES = {"receipt": N_("receipt"), "transfer": N_("transfer"),
             "issue": N_("issue to production"), "ship": N_("shipment"),
             "return_to_supplier": N_("return to supplier"),
             "customer_return": N_("customer return"), "scrap": N_("scrap"),
-            "adjustment": N_("adjustment"), "reversal": N_("reversal")}
+            "adjustment": N_("adjustment"), "reversal": N_("reversal"),
+            "output": N_("production output"),
+            "production_return": N_("return from production")}
 #: the purposes the transfer form offers
 TRANSFER_PURPOSES = ("transfer", "quarantine", "release")
 LOT_STATUSES = traceability.LotStatus.labels()

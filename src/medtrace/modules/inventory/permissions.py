@@ -23,7 +23,7 @@ ROLE_GRANTS = {
     "warehouse_lead": [STOCK_VIEW, STOCK_MOVE, STOCK_ADJUST, LOCATION_EDIT, COUNT_MANAGE,
                        MIN_STOCK_EDIT],
     "qa": [STOCK_VIEW, STOCK_MOVE, STOCK_ADJUST],
-    "production": [STOCK_VIEW],
+    "production": [STOCK_VIEW, STOCK_MOVE],  # line-side stock, issues, output
     "sales": [STOCK_VIEW],
     "service": [STOCK_VIEW],
     "purchasing": [STOCK_VIEW],

@@ -88,6 +88,9 @@ PURPOSES: dict[str, Purpose] = {p.name: p for p in (
     Purpose("scrap", "scrapped", any_stock=True),
     Purpose("adjustment", "observed", any_stock=True),
     Purpose("reversal", "observed", any_stock=True),
+    # production: finished goods into (quarantine) stock, material returned from the line
+    Purpose("output", "moved", any_stock=True),
+    Purpose("production_return", "moved", any_stock=True),
 )}
 
 

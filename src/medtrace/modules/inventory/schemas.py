@@ -22,7 +22,8 @@ LocationRef = Annotated[int, Field(ge=1, le=MAX_ID)] | Annotated[
     str, Field(min_length=1, max_length=40)]
 
 Purpose = Literal["receipt", "transfer", "quarantine", "release", "issue", "ship",
-                  "return_to_supplier", "customer_return", "scrap", "adjustment"]
+                  "return_to_supplier", "customer_return", "scrap", "adjustment",
+                  "output", "production_return"]
 
 
 class LocationCreate(BaseModel):

@@ -15,6 +15,9 @@ __all__, __getattr__, __dir__ = public_face(__name__, {
     "rules": ["ISSUABLE_STATUSES", "LotStatus"],
     "service": ["Part", "Party", "ThingRef", "change_status", "contents_of",
         "create_container", "create_lot", "create_unit", "create_units", "find",
-        "objects_by_id", "refs", "unit_facts", "get_object", "get_object_or_raise", "link",
+        "next_lot_number", "next_serial", "objects_by_id", "refs", "unit_facts", "get_object",
+        "get_object_or_raise", "link",
         "record_event", "reverse_link"],
+    "batches.service": ["change_batch_status", "codes_by_id", "link_batch",
+        "units_by_serial"],
 })

@@ -1,0 +1,1 @@
+"""The device history record: one document per lot or serial unit, built from recorded facts."""

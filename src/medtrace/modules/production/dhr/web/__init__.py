@@ -1,0 +1,1 @@
+"""The device history record as a page and as PDF/A."""
