@@ -59,6 +59,7 @@ def _people(db: Database) -> None:
     make_user(db, "eng.one", roles=["engineering"])
     make_user(db, "eng.two", roles=["engineering"])
     make_user(db, "qa.one", roles=["qa"])
+    make_user(db, "qa.line", roles=["qa", "production"])  # QA who also tests on the line
     make_user(db, "wf.admin", permissions=["platform.workflows.publish"])
 
 

@@ -8,25 +8,32 @@ from fastapi import APIRouter, Path, Query, Request
 
 from medtrace.modules.production import queries, service
 from medtrace.modules.production.permissions import (
+    BATCH_RELEASE,
     BOM_EDIT,
+    DISPOSITION,
     EQUIPMENT_EDIT,
     ORDER_EXECUTE,
     ORDER_PLAN,
+    SUBSTITUTE_APPROVE,
     VIEW,
 )
 from medtrace.modules.production.rules import WorkOrderStatus
 from medtrace.modules.production.schemas import (
     AnyAnswer,
+    BatchReleaseIn,
     BomCreate,
+    DispositionCreate,
     EquipmentRecordCreate,
     EquipmentWrite,
     IssueCreate,
     IssueRead,
     IssueReturn,
+    OperationRecordCreate,
     OutputCreate,
     OutputResult,
     ReasonIn,
     Resequence,
+    SubstituteApprove,
     WorkCenterWrite,
     WorkOrderCreate,
     WorkOrderPage,
@@ -148,6 +155,50 @@ def resequence_work_order(request: Request, body: Resequence, number: str = Orde
     with new_uow(request, write=True) as uow:
         return _read(uow, service.resequence_work_order(uow, ref=number, data=body,
                                                         actor=actor))
+
+
+@router.post("/work-orders/{number}/operations", status_code=201,
+             summary="Record an operation done, with its check results and signature",
+             operation_id="recordOperation")
+def record_operation(request: Request, body: OperationRecordCreate, number: str = OrderRef,
+                     actor: Actor = require(ORDER_EXECUTE)) -> AnyAnswer:
+    with new_uow(request, write=True) as uow:
+        record = service.record_operation(uow, ref=number, data=body, actor=actor)
+        return AnyAnswer(**queries.operation_view(uow, record))
+
+
+@router.post("/work-orders/{number}/checks/{result_id}/disposition",
+             summary="Decide a failed check: rework, scrap, use as is (signed)",
+             operation_id="recordDisposition")
+def record_disposition(request: Request, body: DispositionCreate, number: str = OrderRef,
+                       result_id: int = Path(ge=1, le=2**63 - 1),
+                       actor: Actor = require(DISPOSITION)) -> AnyAnswer:
+    with new_uow(request, write=True) as uow:
+        result = service.record_disposition(uow, ref=number, result_id=result_id, data=body,
+                                            actor=actor)
+        return AnyAnswer(id=result.id, passed=result.passed, disposition=result.disposition,
+                         reason=result.disposition_reason, by=result.disposition_by)
+
+
+@router.post("/work-orders/{number}/substitutes", status_code=201,
+             summary="Approve a BOM substitute for this work order (signed)",
+             operation_id="approveSubstitute")
+def approve_substitute(request: Request, body: SubstituteApprove, number: str = OrderRef,
+                       actor: Actor = require(SUBSTITUTE_APPROVE)) -> AnyAnswer:
+    with new_uow(request, write=True) as uow:
+        approval = service.approve_substitute(uow, ref=number, data=body, actor=actor)
+        return AnyAnswer(work_order=number, line_no=body.line_no, item=body.item,
+                         approved_by=approval.approved_by, at=approval.at.isoformat())
+
+
+@router.post("/lots/{lot_id}/release", summary="Batch release: QA's signed review of the DHR",
+             operation_id="releaseBatch")
+def release_batch(request: Request, body: BatchReleaseIn,
+                  lot_id: int = Path(ge=1, le=2**63 - 1),
+                  actor: Actor = require(BATCH_RELEASE)) -> AnyAnswer:
+    with new_uow(request, write=True) as uow:
+        lot = service.release_batch(uow, lot_id=lot_id, data=body, actor=actor)
+        return AnyAnswer(id=lot.id, lot=lot.code, status=lot.status)
 
 
 # --- master data --------------------------------------------------------------------------------

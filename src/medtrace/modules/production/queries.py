@@ -15,10 +15,12 @@ from medtrace.modules.production.models import (
     BomLine,
     BomSubstitute,
     Check,
+    CheckResult,
     Equipment,
     EquipmentRecord,
     Issue,
     Operation,
+    OperationRecord,
     Output,
     SubstituteApproval,
     WorkCenter,
@@ -149,6 +151,20 @@ def requirements(uow: UnitOfWork, order: WorkOrder) -> list[dict[str, Any]]:
                                      "priority": s.priority, "approved": s.id in approved}
                                     for s in subs]})
     return out
+
+
+def operation_view(uow: UnitOfWork, record: OperationRecord) -> dict[str, Any]:
+    operation = uow.session.get(Operation, record.operation_id)
+    equipment = uow.session.get(Equipment, record.equipment_id) if record.equipment_id else None
+    results = list(uow.session.scalars(select(CheckResult).where(
+        CheckResult.record_id == record.id).order_by(CheckResult.id)))
+    return {"id": record.id, "operation": operation.sequence, "name_zh": operation.name_zh,
+            "name_en": operation.name_en, "equipment": equipment.code if equipment else None,
+            "calibration_due": record.calibration_due.isoformat()
+            if record.calibration_due else None, "operator": record.operator,
+            "finished_at": record.finished_at.isoformat(),
+            "results": [{"id": r.id, "check_id": r.check_id, "value": r.value,
+                         "passed": r.passed} for r in results]}
 
 
 # --- BOM versions -------------------------------------------------------------------------------

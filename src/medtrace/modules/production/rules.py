@@ -95,7 +95,7 @@ class Disposition(LabelledEnum):
 
 
 #: the e-signature meanings production uses (esign_meaning rows, see the migration)
-PERFORMED, APPROVED, RELEASED = "performed", "approved", "released"
+PERFORMED, VERIFIED, APPROVED, RELEASED = "performed", "verified", "approved", "released"
 
 
 def equipment_problem(status: str, calibration_due: dt.date | None,

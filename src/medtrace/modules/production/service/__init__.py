@@ -2,6 +2,11 @@
 call these): master data, work orders, material issue, output, operations and checks, batch
 release."""
 
+from medtrace.modules.production.service.checks import (
+    approve_substitute,
+    record_disposition,
+    record_operation,
+)
 from medtrace.modules.production.service.masterdata import (
     BOM_RECORD,
     CHANGE_PROCESS,
@@ -29,11 +34,13 @@ from medtrace.modules.production.service.orders import (
     shortages,
 )
 from medtrace.modules.production.service.outputs import OutputDone, report_output
+from medtrace.modules.production.service.release import release_batch
 
 __all__ = [
     "BOM_RECORD",
     "CHANGE_PROCESS",
     "OutputDone",
+    "approve_substitute",
     "bom_lines",
     "bom_operations",
     "cancel_work_order",
@@ -47,7 +54,10 @@ __all__ = [
     "get_work_center_or_raise",
     "get_work_order_or_raise",
     "issue_material",
+    "record_disposition",
     "record_equipment_work",
+    "record_operation",
+    "release_batch",
     "release_work_order",
     "report_output",
     "resequence_work_order",

@@ -1,0 +1,42 @@
+"""``GET /api/v1/dhr/{code}``: the device history record of a lot or serial unit as JSON, or
+``?format=pdf`` as a PDF/A document in the caller's language (``lang`` overrides it)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
+
+from medtrace.modules.production.dhr import queries
+from medtrace.modules.production.permissions import VIEW
+from medtrace.modules.production.schemas import AnyAnswer
+from medtrace.platform.actor import Actor
+from medtrace.platform.auth.permissions import require
+from medtrace.platform.web.deps import new_uow
+
+router = APIRouter(prefix="/api/v1", tags=["production"])
+
+
+@router.get("/dhr/{code:path}", summary="Device history record of a lot or serial unit",
+            operation_id="getDeviceHistoryRecord",
+            responses={200: {"content": {"application/pdf": {}}}})
+def get_dhr(request: Request, code: str = Path(min_length=1, max_length=400,
+                                               description="Lot number, serial or raw UDI"),
+            format: Literal["json", "pdf"] = "json",
+            lang: Literal["zh_CN", "en"] | None = None,
+            _: Actor = require(VIEW)) -> AnyAnswer | Response:
+    locale = lang or getattr(request.state, "locale", "zh_CN")
+    with new_uow(request, write=False) as uow:
+        record = queries.dhr_of(uow, code, locale=locale)
+    if format == "pdf":
+        from medtrace.modules.production.dhr.web import pdf_of
+
+        body = pdf_of(record, locale)
+        name = f"DHR-{record['code']}.pdf".replace('"', "")
+        return Response(body, media_type="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="{name}"'})
+    return AnyAnswer(**record)
+
+
+
