@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
@@ -19,13 +19,13 @@ router = APIRouter(prefix="/api/v1", tags=["production"])
 
 
 @router.get("/dhr/{code:path}", summary="Device history record of a lot or serial unit",
-            operation_id="getDeviceHistoryRecord",
+            operation_id="getDeviceHistoryRecord", response_model=AnyAnswer,
             responses={200: {"content": {"application/pdf": {}}}})
 def get_dhr(request: Request, code: str = Path(min_length=1, max_length=400,
                                                description="Lot number, serial or raw UDI"),
             format: Literal["json", "pdf"] = "json",
             lang: Literal["zh_CN", "en"] | None = None,
-            _: Actor = require(VIEW)) -> AnyAnswer | Response:
+            _: Actor = require(VIEW)) -> Any:
     locale = lang or getattr(request.state, "locale", "zh_CN")
     with new_uow(request, write=False) as uow:
         record = queries.dhr_of(uow, code, locale=locale)

@@ -114,8 +114,8 @@ def record_operation(uow: UnitOfWork, *, ref: str, data: OperationRecordCreate, 
     blocking = blocking_failures(uow, order, unit.id if unit else None)
     if blocking:
         raise CheckBlocks(f"{order.number}: a failed check has no disposition",
-                          errors=[problem("operation", f"check result {r.id} failed")
-                                  for r in blocking])
+                          errors=[problem("operation", "failed check without disposition",
+                                          result=str(r.id)) for r in blocking])
     equipment = None
     code = data.equipment or None
     if code:

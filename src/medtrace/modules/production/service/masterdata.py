@@ -57,8 +57,10 @@ CHANGE_PROCESS = "engineering_change"
 BOM_RECORD = "production.engineering_change"
 
 
-def problem(field_name: str, message: str) -> dict[str, str]:
-    return {"field": field_name, "message": message}
+def problem(field_name: str, message: str, **extra: str) -> dict[str, str]:
+    """One refusal of a field: a fixed English phrase the pages translate, and the codes or
+    figures it concerns (``item``, ``equipment``...) as further keys."""
+    return {"field": field_name, "message": message, **extra}
 
 
 def ensure_may(actor: Actor, permission: str) -> None:

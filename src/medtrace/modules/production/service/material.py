@@ -188,7 +188,8 @@ def issue_material(uow: UnitOfWork, *, ref: str, data: IssueCreate, actor: Actor
             doc=order.number), actor=actor, journal=False)
     except inventory.InsufficientStock as exc:
         raise ComponentNotIssuable(f"{thing.code} is not in stock at {location.code}",
-                                   errors=[problem("scan", f"not in stock at {location.code}")],
+                                   errors=[problem("scan", "not in stock at the line",
+                                                   location=location.code)],
                                    reason="not in stock", available=exc.extra.get("available")
                                    ) from None
     except inventory.LotNotIssuable as exc:

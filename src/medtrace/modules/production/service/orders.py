@@ -181,8 +181,8 @@ def equipment_problems(uow: UnitOfWork, bom_id: int) -> list[dict[str, str]]:
         why = equipment_problem(equipment.status, equipment.calibration_due,
                                 equipment.maintenance_due, today)
         if why:
-            found.append(problem(f"operations.{operation.sequence}.equipment",
-                                 f"{equipment.code}: {why}"))
+            found.append(problem(f"operations.{operation.sequence}.equipment", why,
+                                 equipment=equipment.code))
     return found
 
 
@@ -191,7 +191,7 @@ def ensure_equipment_fit(uow: UnitOfWork, equipment: Equipment) -> None:
                             equipment.maintenance_due, uow.today())
     if why:
         raise EquipmentUnfit(f"{equipment.code}: {why}",
-                             errors=[problem("equipment", f"{equipment.code}: {why}")])
+                             errors=[problem("equipment", why, equipment=equipment.code)])
 
 
 def _reserved(uow: UnitOfWork, order_id: int) -> dict[tuple[int, int], Decimal]:
@@ -240,15 +240,16 @@ def release_work_order(uow: UnitOfWork, *, ref: str, actor: Actor) -> WorkOrder:
     bom = uow.session.get(Bom, order.bom_id)
     problems: list[dict[str, str]] = []
     if bom.status != BomStatus.RELEASED:
-        problems.append(problem("bom_version", f"{bom.number} is {bom.status}"))
+        problems.append(problem("bom_version", "not released", bom=bom.number,
+                                status=bom.status))
     allocations: list[Allocation] = []
     for line in bom_lines(uow, bom.id):
         needed = line.base_quantity * order.base_quantity
         taken, missing = allocate_fefo(issuable_stock(uow, line.item_id, order.id), needed)
         if missing > 0:
             component = catalog.get_item_or_raise(uow, line.item_id)
-            problems.append(problem(f"lines.{line.line_no}",
-                                    f"{component.code}: {missing} {component.base_uom} short"))
+            problems.append(problem(f"lines.{line.line_no}", "short", item=component.code,
+                                    short=str(missing), uom=component.base_uom))
             continue
         allocations.extend(Allocation(work_order_id=order.id, bom_line_id=line.id,
                                       item_id=line.item_id, lot_id=a.lot_id, unit_id=a.unit_id,

@@ -55,15 +55,16 @@ def release_problems(uow: UnitOfWork, lot: Any, orders: list[WorkOrder]) -> list
     """Every reason the batch may not be released yet."""
     found = []
     if lot.status != "quarantine":
-        found.append(problem("lot", f"{lot.code} is {lot.status}"))
+        found.append(problem("lot", "not in quarantine", lot=lot.code, status=lot.status))
     for order in orders:
         if order.status not in (WorkOrderStatus.COMPLETED, WorkOrderStatus.CLOSED):
-            found.append(problem("work_order", f"{order.number} is {order.status}"))
+            found.append(problem("work_order", "not complete", work_order=order.number,
+                                 status=order.status))
     ids = [o.id for o in orders]
     failed = list(uow.session.scalars(select(CheckResult).where(
         CheckResult.work_order_id.in_(ids), CheckResult.passed.is_(False),
         CheckResult.disposition.is_(None))))
-    found.extend(problem("checks", f"check result {r.id} failed without a disposition")
+    found.extend(problem("checks", "failed check without disposition", result=str(r.id))
                  for r in failed)
     things = set()
     for lot_id, unit_id in uow.session.execute(select(Issue.lot_id, Issue.unit_id).where(
@@ -73,7 +74,8 @@ def release_problems(uow: UnitOfWork, lot: Any, orders: list[WorkOrder]) -> list
     for thing_id in sorted(things):
         thing = traceability.get_object_or_raise(uow, thing_id)
         if thing.status in HELD:
-            found.append(problem("components", f"{codes.get(thing_id)} is {thing.status}"))
+            found.append(problem("components", "component on hold or recalled",
+                                 component=str(codes.get(thing_id)), status=thing.status))
     return found
 
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import APIRouter, Depends
+
 from medtrace.platform.i18n import translate
+from medtrace.platform.web import csrf
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf.csrf_protect)])
 
 
 def pdf_of(record: dict[str, Any], locale: str) -> bytes:

@@ -1,4 +1,5 @@
-"""Production pages."""
+"""Production pages: work orders (list, plan, detail with actions) and the handheld material
+issue page. Master data pages are in ``masterdata.py``; the DHR page in ``dhr/web``."""
 
 from __future__ import annotations
 
