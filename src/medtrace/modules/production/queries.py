@@ -69,6 +69,7 @@ def work_order_view(uow: UnitOfWork, order: WorkOrder, *, serials: bool = True
             "planned_start": order.planned_start.isoformat() if order.planned_start else None,
             "released_at": _iso(order.released_at), "completed_at": _iso(order.completed_at),
             "closed_at": _iso(order.closed_at), "created_by": order.created_by,
+            "output_lot_id": lot.id if lot else None,
             "output": {"item": item.code, "lot": lot.code if lot else None,
                        "lot_id": lot.id if lot else None,
                        "lot_status": lot.status if lot else None,
