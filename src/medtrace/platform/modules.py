@@ -115,7 +115,7 @@ class RecordPanel:
 
 
 #: the record pages that show other modules' panels
-RECORD_PAGES = ("partners.partner",)
+RECORD_PAGES = ("partners.partner", "traceability.object")
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ equipment with calibration, work orders with FEFO allocation, scan-first materia
 the genealogy, output and serialization, in-process checks, the device history record and
 e-signed batch release."""
 
-from medtrace.platform.modules import N_, Demo, Menu, Module, Tile
+from medtrace.platform.modules import N_, Demo, Menu, Module, RecordPanel, Tile
 
 MODULE = Module(
     name="production",
@@ -22,5 +22,9 @@ MODULE = Module(
     tiles=(Tile("production.orders", N_("Production"), 600,
                 "medtrace.modules.production.queries:order_figures", "production.order.view",
                 section="waiting"),),
+    record_panels=(RecordPanel("traceability.object", "production.dhr",
+                               N_("Device history record"), 600,
+                               "medtrace.modules.production.dhr.queries:trace_panel",
+                               "production.order.view"),),
     demo=(Demo("modules.production", 60, "medtrace.modules.production.demo:load"),),
 )

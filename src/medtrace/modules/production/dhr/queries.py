@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import select
 
@@ -31,6 +32,8 @@ from medtrace.modules.production.models import (
 from medtrace.modules.production.queries import text
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.esign import signatures_for
+from medtrace.platform.i18n import N_
+from medtrace.platform.web.dashboard import Figure
 
 
 def _local(uow: UnitOfWork, moment: dt.datetime | None) -> str | None:
@@ -266,3 +269,22 @@ def _release(uow: UnitOfWork, thing: Any) -> dict[str, Any]:
     return {"status": thing.status, "signed_by": last.printed_name if last else None,
             "at": _local(uow, last.signed_at) if last else None}
 
+
+
+def trace_panel(uow: UnitOfWork, object_id: int) -> list[Figure]:
+    """On the trace page of a lot or unit made here: its work order and its device history
+    record (the page, and the PDF in both languages). Nothing for things not produced here."""
+    thing = traceability.get_object(uow, object_id)
+    if thing is None or thing.kind == "container":
+        return []
+    try:
+        _lot, orders = _orders(uow, thing)
+    except WorkOrderNotFound:
+        return []
+    code = quote(thing.code, safe="")
+    return [Figure(N_("Device history record"), thing.code, "text", f"/production/dhr/{code}"),
+            Figure(N_("Work order"), ", ".join(o.number for o in orders), "text",
+                   f"/production/work-orders/{orders[0].number}"),
+            Figure(N_("PDF (Chinese)"), "PDF", "text",
+                   f"/api/v1/dhr/{code}?format=pdf&lang=zh_CN"),
+            Figure(N_("PDF (English)"), "PDF", "text", f"/api/v1/dhr/{code}?format=pdf&lang=en")]

@@ -27,6 +27,7 @@ from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.errors import DomainError
 from medtrace.platform.i18n import N_, translate
 from medtrace.platform.web import csrf
+from medtrace.platform.web.dashboard import record_panels
 from medtrace.platform.web.deps import new_uow
 from medtrace.platform.web.templating import render
 
@@ -102,6 +103,8 @@ def trace_page(request: Request, code: str = CODE, item: str = ITEM,
             context |= problem
             if thing is not None:
                 context |= _answer(uow, thing, direction, page)
+                context["panels"] = record_panels(
+                    uow, getattr(request.state, "actor", None), "traceability.object", thing.id)
         if thing is not None:
             count_trace(request, started)
     return render(request.app.state.templates, request, "traceability/trace.html",
