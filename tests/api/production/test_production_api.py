@@ -145,3 +145,25 @@ def test_a_double_consumed_serial_and_bad_input_are_refused(client, db, line):
     short = client.post(f"/api/v1/work-orders/{planned}/release", headers=mes)
     assert short.status_code == 422 and short.json()["code"] == "MT-PRODUCTION-RELEASE-REFUSED"
     assert any(e.get("item") == "DRIVE-X" for e in short.json()["errors"])
+
+
+def test_labels_are_the_catalog_udi_of_each_unit_and_are_recorded(client, db, line):
+    mes = _headers(client, "prod.planner")
+    number = client.post("/api/v1/work-orders", headers=mes, json={
+        "item": "PUMP-X", "quantity": "2"}).json()["number"]
+    client.post(f"/api/v1/work-orders/{number}/release", headers=mes)
+    assert client.post(f"/api/v1/work-orders/{number}/outputs", headers=mes,
+                       json={"quantity": "2"}).status_code == 201  # numbered by the rule
+    labels = client.post(f"/api/v1/work-orders/{number}/labels", headers=mes, json={})
+    assert labels.status_code == 201, labels.text
+    printed = labels.json()
+    assert len(printed) == 2 and all(p["udi"].startswith(f"(01){line['gtins']['PUMP-X']}")
+                                     for p in printed)
+    assert all("(21)" in p["udi"] and "(10)" in p["udi"] for p in printed)
+    image = client.get(printed[0]["image"] + "&format=svg", headers=mes)
+    assert image.status_code in (200, 403)
+    unknown = client.post(f"/api/v1/work-orders/{number}/labels", headers=mes,
+                          json={"serials": ["NOT-MINE"]})
+    assert unknown.status_code == 422
+    dhr = client.get(f"/api/v1/dhr/{printed[0]['serial']}", headers=mes).json()
+    assert [x["udi"] for x in dhr["labels"]] == [printed[0]["udi"]]

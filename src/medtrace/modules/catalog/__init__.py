@@ -14,6 +14,6 @@ __all__, __getattr__, __dir__ = public_face(__name__, {
     "rules": ["CLASSES_CN", "gs1_check_digit", "normalize_gtin", "tracks_lot", "tracks_serial"],
     "schemas": ["ItemCreate", "ItemPage", "ItemRead", "ItemUpdate"],
     "service": ["create_item", "factor_of", "find_by_alt_di", "find_by_gtin", "get_item",
-        "get_item_by_code", "get_item_or_raise", "item_summary", "list_items", "list_units",
-        "resolve_udi", "set_status", "to_base_quantity", "update_item"],
+        "get_item_by_code", "get_item_or_raise", "item_summary", "label_for", "list_items",
+        "list_units", "resolve_udi", "set_status", "to_base_quantity", "update_item"],
 })

@@ -4,6 +4,8 @@ with an ``Idempotency-Key`` (the platform's middleware), so an MES may retry."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Path, Query, Request
 
 from medtrace.modules.production import queries, service
@@ -28,6 +30,7 @@ from medtrace.modules.production.schemas import (
     IssueCreate,
     IssueRead,
     IssueReturn,
+    LabelPrint,
     OperationRecordCreate,
     OutputCreate,
     OutputResult,
@@ -121,6 +124,24 @@ def report_output(request: Request, body: OutputCreate, number: str = OrderRef,
         return OutputResult(work_order=done.order.number, lot=done.lot, serials=done.serials,
                             quantity=queries.text(done.quantity) or "0",
                             produced=queries.text(done.order.produced_quantity) or "0")
+
+
+@router.post("/work-orders/{number}/labels", status_code=201,
+             summary="UDI labels of the output (per unit, or the lot), recorded as printed",
+             operation_id="printLabels")
+def print_labels(request: Request, body: LabelPrint, number: str = OrderRef,
+                 actor: Actor = require(ORDER_EXECUTE)) -> list[AnyAnswer]:
+    with new_uow(request, write=True) as uow:
+        labels = service.print_labels(uow, ref=number, data=body, actor=actor)
+        return [AnyAnswer(udi=label.udi, lot=label.lot, serial=label.serial,
+                          image=_label_url(label)) for label in labels]
+
+
+def _label_url(label: service.PrintedLabel) -> str:
+    query = urlencode({k: v for k, v in (("lot", label.lot), ("serial", label.serial),
+                                         ("expiry", label.expiry),
+                                         ("production_date", label.production_date)) if v})
+    return f"/api/v1/items/{label.item_id}/label?{query}"
 
 
 @router.post("/work-orders/{number}/complete", summary="Complete: no more issues or output",

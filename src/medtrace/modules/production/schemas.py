@@ -175,6 +175,15 @@ class OutputCreate(BaseModel):
         return self
 
 
+class LabelPrint(BaseModel):
+    """UDI labels of the work order's output: the given serials, else every unit produced
+    (or the lot, for a product not serialized)."""
+
+    serials: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(
+        default_factory=list, max_length=10_000)
+    copies: int = Field(default=1, ge=1, le=100)
+
+
 class ResultIn(BaseModel):
     check_id: int = Field(ge=1, le=MAX_ID)
     value: str = Field(min_length=1, max_length=40)

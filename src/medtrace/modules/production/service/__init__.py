@@ -33,13 +33,19 @@ from medtrace.modules.production.service.orders import (
     resequence_work_order,
     shortages,
 )
-from medtrace.modules.production.service.outputs import OutputDone, report_output
+from medtrace.modules.production.service.outputs import (
+    OutputDone,
+    PrintedLabel,
+    print_labels,
+    report_output,
+)
 from medtrace.modules.production.service.release import release_batch
 
 __all__ = [
     "BOM_RECORD",
     "CHANGE_PROCESS",
     "OutputDone",
+    "PrintedLabel",
     "approve_substitute",
     "bom_lines",
     "bom_operations",
@@ -54,6 +60,7 @@ __all__ = [
     "get_work_center_or_raise",
     "get_work_order_or_raise",
     "issue_material",
+    "print_labels",
     "record_disposition",
     "record_equipment_work",
     "record_operation",

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from medtrace.modules import catalog, inventory, traceability
 from medtrace.modules.production import events
 from medtrace.modules.production.errors import OutputInvalid
-from medtrace.modules.production.models import Output, WorkOrder
+from medtrace.modules.production.models import Label, Output, WorkOrder
 from medtrace.modules.production.permissions import ORDER_EXECUTE
-from medtrace.modules.production.schemas import OutputCreate
+from medtrace.modules.production.schemas import LabelPrint, OutputCreate
 from medtrace.modules.production.service.masterdata import ensure_may, problem
 from medtrace.modules.production.service.orders import (
     ensure_running,
@@ -181,3 +181,52 @@ def _started_units(uow: UnitOfWork, order: WorkOrder, item_id: int, serials: lis
                                 errors=[problem("serials", f"{serial} taken")])
     return started, new
 
+
+
+@dataclass
+class PrintedLabel:
+    udi: str
+    item_id: int
+    lot: str | None
+    serial: str | None
+    expiry: str | None
+    production_date: str | None
+
+
+def print_labels(uow: UnitOfWork, *, ref: str, data: LabelPrint, actor: Actor
+                 ) -> list[PrintedLabel]:
+    """The GS1 UDI of each output unit (or of the lot), composed by the catalog (the DataMatrix
+    is drawn from it by ``GET /api/v1/items/{id}/label``), and a label record per unit."""
+    ensure_may(actor, ORDER_EXECUTE)
+    order = get_work_order_or_raise(uow, ref)
+    item = catalog.get_item_or_raise(uow, order.item_id)
+    lot = traceability.get_object(uow, order.output_lot_id) if order.output_lot_id else None
+    expiry = lot.expiry_date.isoformat() if lot and lot.expiry_date else None
+    made = lot.manufacture_date.isoformat() if lot and lot.manufacture_date else None
+    if catalog.tracks_serial(item.tracking):
+        produced = list(uow.session.scalars(select(Output.unit_id).where(
+            Output.work_order_id == order.id, Output.unit_id.is_not(None)).order_by(Output.id)))
+        codes = traceability.codes_by_id(uow, produced)
+        by_serial = {codes[i]: i for i in produced if i in codes}
+        wanted = data.serials or list(by_serial)
+        missing = [s for s in wanted if s not in by_serial]
+        if missing or not wanted:
+            raise OutputInvalid("labels are printed for units this work order produced",
+                                errors=[problem("serials", "not of this work order")])
+        targets = [(by_serial[s], s) for s in wanted]
+    else:
+        if lot is None or order.produced_quantity <= 0:
+            raise OutputInvalid("nothing produced to label", errors=[problem("serials", "none")])
+        targets = [(lot.id, None)]
+    labels = []
+    for _object_id, serial in targets:
+        composed = catalog.label_for(uow, item.id, lot=lot.code if lot else None, serial=serial,
+                                     expiry=expiry, production_date=made)
+        labels.append(PrintedLabel(composed.hri, item.id, lot.code if lot else None, serial,
+                                   expiry, made))
+    now = uow.now()
+    bulk.insert_rows(uow.session.connection(), Label.__table__, [  # type: ignore[arg-type]
+        {"work_order_id": order.id, "object_id": object_id, "udi": label.udi[:200],
+         "copies": data.copies, "printed_by": actor.name, "at": now}
+        for (object_id, _serial), label in zip(targets, labels, strict=True)])
+    return labels
