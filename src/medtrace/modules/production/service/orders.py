@@ -24,9 +24,11 @@ from medtrace.modules.production.models import (
     Allocation,
     Bom,
     BomLine,
+    BomSubstitute,
     CheckResult,
     Equipment,
     Issue,
+    SubstituteApproval,
     WorkCenter,
     WorkOrder,
 )
@@ -246,15 +248,23 @@ def release_work_order(uow: UnitOfWork, *, ref: str, actor: Actor) -> WorkOrder:
     for line in bom_lines(uow, bom.id):
         needed = line.base_quantity * order.base_quantity
         taken, missing = allocate_fefo(issuable_stock(uow, line.item_id, order.id), needed)
+        picked = [(line.item_id, a) for a in taken]
+        for substitute in approved_substitutes(uow, order.id, line.id):
+            if missing <= 0:
+                break
+            more, left = allocate_fefo(issuable_stock(uow, substitute.item_id, order.id),
+                                       missing * substitute.factor)
+            picked.extend((substitute.item_id, a) for a in more)
+            missing = left / substitute.factor
         if missing > 0:
             component = catalog.get_item_or_raise(uow, line.item_id)
             problems.append(problem(f"lines.{line.line_no}", "short", item=component.code,
                                     short=str(missing), uom=component.base_uom))
             continue
         allocations.extend(Allocation(work_order_id=order.id, bom_line_id=line.id,
-                                      item_id=line.item_id, lot_id=a.lot_id, unit_id=a.unit_id,
+                                      item_id=item_id, lot_id=a.lot_id, unit_id=a.unit_id,
                                       location_id=a.location_id, base_quantity=a.quantity)
-                           for a in taken)
+                           for item_id, a in picked)
     problems.extend(equipment_problems(uow, bom.id))
     if problems:
         raise ReleaseRefused(f"{order.number} cannot be released", errors=problems)
@@ -270,6 +280,15 @@ def release_work_order(uow: UnitOfWork, *, ref: str, actor: Actor) -> WorkOrder:
     order.released_at = uow.now()
     set_status(uow, order, WorkOrderStatus.RELEASED)
     return order
+
+
+def approved_substitutes(uow: UnitOfWork, order_id: int, line_id: int) -> list[BomSubstitute]:
+    """The line's substitutes approved for this work order, by priority."""
+    return list(uow.session.scalars(
+        select(BomSubstitute).join(SubstituteApproval,
+                                   SubstituteApproval.substitute_id == BomSubstitute.id)
+        .where(SubstituteApproval.work_order_id == order_id, BomSubstitute.line_id == line_id)
+        .order_by(BomSubstitute.priority, BomSubstitute.id)))
 
 
 def shortages(uow: UnitOfWork, order: WorkOrder) -> list[dict[str, Any]]:
@@ -288,6 +307,9 @@ def shortages(uow: UnitOfWork, order: WorkOrder) -> list[dict[str, Any]]:
             continue
         free = sum((s.quantity for s in issuable_stock(uow, line.item_id, order.id)),
                    Decimal(0))
+        for substitute in approved_substitutes(uow, order.id, line.id):
+            free += sum((s.quantity for s in issuable_stock(uow, substitute.item_id, order.id)),
+                        Decimal(0)) / substitute.factor
         have = free if order.status == WorkOrderStatus.PLANNED else \
             max(free, Decimal(mine.get(line.id) or 0))
         if have < need:
