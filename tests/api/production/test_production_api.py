@@ -167,3 +167,30 @@ def test_labels_are_the_catalog_udi_of_each_unit_and_are_recorded(client, db, li
     assert unknown.status_code == 422
     dhr = client.get(f"/api/v1/dhr/{printed[0]['serial']}", headers=mes).json()
     assert [x["udi"] for x in dhr["labels"]] == [printed[0]["udi"]]
+
+
+def test_a_batch_of_scans_is_issued_all_or_none(client, db, line):
+    mes = _headers(client, "prod.planner")
+    number = client.post("/api/v1/work-orders", headers=mes, json={
+        "item": "PUMP-X", "quantity": "3"}).json()["number"]
+    client.post(f"/api/v1/work-orders/{number}/release", headers=mes)
+    g = line["gtins"]
+    scans = [{"scan": udi(g["DRIVE-X"], serial=f"DRV-{n}")} for n in (6, 7)]
+    twice = client.post(f"/api/v1/work-orders/{number}/issues/batch", headers=mes,
+                        json={"scans": [*scans, scans[0]]})
+    assert twice.status_code == 409 and twice.json()["code"] == "MT-PRODUCTION-SERIAL-CONSUMED"
+    assert twice.json()["errors"][0]["field"] == "scans.2.scan"
+    wrong = client.post(f"/api/v1/work-orders/{number}/issues/batch", headers=mes,
+                        json={"scans": [*scans, {"scan": "SCR-1"}]})
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "scans.2.scan"
+    assert client.get(f"/api/v1/work-orders/{number}", headers=mes).json()["status"] == "released"
+    done = client.post(f"/api/v1/work-orders/{number}/issues/batch",
+                       headers={**mes, "Idempotency-Key": "batch-a"},
+                       json={"scans": [*scans, {"scan": "BRD-1", "quantity": "4"}]})
+    assert done.status_code == 201 and done.json()["issued"] == 3
+    again = client.post(f"/api/v1/work-orders/{number}/issues/batch",
+                        headers={**mes, "Idempotency-Key": "batch-a"},
+                        json={"scans": [*scans, {"scan": "BRD-1", "quantity": "4"}]})
+    assert again.status_code == 201 and again.json() == done.json()
+    record = client.get(f"/api/v1/work-orders/{number}", headers=mes).json()
+    assert record["status"] == "in_progress"

@@ -27,6 +27,7 @@ from medtrace.modules.production.schemas import (
     DispositionCreate,
     EquipmentRecordCreate,
     EquipmentWrite,
+    IssueBatch,
     IssueCreate,
     IssueRead,
     IssueReturn,
@@ -99,6 +100,16 @@ def issue_material(request: Request, body: IssueCreate, number: str = OrderRef,
         row = service.issue_material(uow, ref=number, data=body, actor=actor)
         order = service.get_work_order_or_raise(uow, number)
         return IssueRead(**queries.issue_view(uow, order, row))
+
+
+@router.post("/work-orders/{number}/issues/batch", status_code=201,
+             summary="Issue many scanned components at once (all or none)",
+             operation_id="issueMaterials")
+def issue_materials(request: Request, body: IssueBatch, number: str = OrderRef,
+                    actor: Actor = require(ORDER_EXECUTE)) -> AnyAnswer:
+    with new_uow(request, write=True) as uow:
+        rows = service.issue_materials(uow, ref=number, scans=body.scans, actor=actor)
+        return AnyAnswer(work_order=number, issued=len(rows))
 
 
 @router.post("/work-orders/{number}/issues/{issue_id}/return", status_code=201,

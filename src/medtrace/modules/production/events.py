@@ -42,6 +42,7 @@ class MaterialIssued(Event):
     unit_id: int | None
     quantity: Decimal
     substitute: bool
+    units: int = 0  # serial units among them (a batch of scans: one event per item and lot)
 
 
 @dataclass(frozen=True)

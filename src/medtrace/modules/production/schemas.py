@@ -152,6 +152,12 @@ class IssueCreate(BaseModel):
                                  description="Default: the work order's line location")
 
 
+class IssueBatch(BaseModel):
+    """Many scans at once (a line controller's buffer): all issued, or none."""
+
+    scans: list[IssueCreate] = Field(min_length=1, max_length=10_000)
+
+
 class IssueReturn(BaseModel):
     quantity: Decimal | None = Field(default=None, gt=0, lt=MAX_QUANTITY, decimal_places=6,
                                      description="Default: all that is left of the issue")

@@ -18,6 +18,6 @@ __all__, __getattr__, __dir__ = public_face(__name__, {
         "next_lot_number", "next_serial", "objects_by_id", "refs", "unit_facts", "get_object",
         "get_object_or_raise", "link",
         "record_event", "reverse_link"],
-    "batches.service": ["change_batch_status", "codes_by_id", "link_batch",
-        "units_by_serial"],
+    "batches.service": ["change_batch_status", "codes_by_id", "link_batch", "link_many",
+        "unit_rows", "units_by_serial"],
 })

@@ -7,6 +7,7 @@ from medtrace.modules.production.service.checks import (
     record_disposition,
     record_operation,
 )
+from medtrace.modules.production.service.issuing import issue_materials
 from medtrace.modules.production.service.masterdata import (
     BOM_RECORD,
     CHANGE_PROCESS,
@@ -60,6 +61,7 @@ __all__ = [
     "get_work_center_or_raise",
     "get_work_order_or_raise",
     "issue_material",
+    "issue_materials",
     "print_labels",
     "record_disposition",
     "record_equipment_work",

@@ -14,16 +14,12 @@ from typing import Any
 from sqlalchemy import func, select
 
 from medtrace.modules import catalog, inventory, traceability
-from medtrace.modules.production import events
 from medtrace.modules.production.errors import (
-    ComponentNotIssuable,
     IssueInvalid,
-    SerialConsumed,
     SubstituteNotApproved,
     WrongComponent,
 )
 from medtrace.modules.production.models import (
-    Allocation,
     BomLine,
     BomSubstitute,
     Issue,
@@ -36,7 +32,6 @@ from medtrace.modules.production.service.masterdata import ensure_may, problem
 from medtrace.modules.production.service.orders import (
     ensure_running,
     get_work_order_or_raise,
-    start_if_released,
 )
 from medtrace.platform.actor import Actor
 from medtrace.platform.db.uow import UnitOfWork
@@ -50,68 +45,39 @@ class Match:
     substitute: BomSubstitute | None
 
 
-def _scanned(uow: UnitOfWork, scan: str) -> Any:
-    """The lot or unit a scan names; refusals say whether the item is known at all."""
-    try:
-        thing = traceability.resolve(uow, scan)
-    except traceability.TraceCodeAmbiguous:
-        raise IssueInvalid("the number belongs to several items: scan the UDI",
-                           errors=[problem("scan", "ambiguous")]) from None
-    except (traceability.TraceNotFound, traceability.TraceInvalid):
-        parsed = catalog.resolve_udi(uow, scan)
-        item = parsed.get("item")
-        if item:
-            return {"item_id": item["id"], "unknown": True}
-        raise IssueInvalid("nothing recorded carries this code",
-                           errors=[problem("scan", "unknown lot or serial")]) from None
-    if thing.kind == "container":
-        raise IssueInvalid("scan the lot or unit, not its case",
-                           errors=[problem("scan", "a container")])
-    return thing
-
-
-def _match(uow: UnitOfWork, order: WorkOrder, item_id: int) -> Match:
+def matcher(uow: UnitOfWork, order: WorkOrder) -> Any:
+    """``match(item_id, index, many)``: the BOM line a component's item is on, or the
+    approved substitute it is; refused (at ``scan`` or ``scans.N.scan``) when it is neither.
+    The BOM version, its substitutes and the order's approvals are read once."""
     lines = list(uow.session.scalars(select(BomLine).where(BomLine.bom_id == order.bom_id)))
-    for line in lines:
-        if line.item_id == item_id:
-            return Match(line, None)
-    substitutes = list(uow.session.scalars(select(BomSubstitute).where(
-        BomSubstitute.line_id.in_([line.id for line in lines]),
-        BomSubstitute.item_id == item_id).order_by(BomSubstitute.priority)))
-    if not substitutes:
-        item = catalog.get_item_or_raise(uow, item_id)
-        raise WrongComponent(f"{item.code} is not on {order.number}'s BOM",
-                             errors=[problem("scan", "not a component")], item=item.code)
+    by_item = {line.item_id: line for line in lines}
+    substitutes: dict[int, list[BomSubstitute]] = {}
+    for substitute in uow.session.scalars(select(BomSubstitute).where(
+            BomSubstitute.line_id.in_([line.id for line in lines]))
+            .order_by(BomSubstitute.priority, BomSubstitute.id)):
+        substitutes.setdefault(substitute.item_id, []).append(substitute)
     approved = {row.substitute_id for row in uow.session.scalars(select(SubstituteApproval)
                 .where(SubstituteApproval.work_order_id == order.id))}
-    for substitute in substitutes:
-        if substitute.id in approved:
-            return Match(next(line for line in lines if line.id == substitute.line_id),
-                         substitute)
-    item = catalog.get_item_or_raise(uow, item_id)
-    raise SubstituteNotApproved(f"{item.code} is a substitute not approved for {order.number}",
-                                errors=[problem("scan", "substitute not approved")],
-                                item=item.code)
+    lines_by_id = {line.id: line for line in lines}
 
+    def match(item_id: int, index: int = 0, many: bool = False) -> Match:
+        where = f"scans.{index}.scan" if many else "scan"
+        if item_id in by_item:
+            return Match(by_item[item_id], None)
+        candidates = substitutes.get(item_id)
+        item = catalog.get_item_or_raise(uow, item_id)
+        if not candidates:
+            raise WrongComponent(f"{item.code} is not on {order.number}'s BOM",
+                                 errors=[problem(where, "not a component")], item=item.code)
+        for substitute in candidates:
+            if substitute.id in approved:
+                return Match(lines_by_id[substitute.line_id], substitute)
+        raise SubstituteNotApproved(f"{item.code} is a substitute not approved for "
+                                    f"{order.number}",
+                                    errors=[problem(where, "substitute not approved")],
+                                    item=item.code)
 
-def _ensure_issuable(uow: UnitOfWork, thing: Any) -> None:
-    today = uow.today()
-    lot = traceability.get_object(uow, thing.lot_id) if thing.lot_id else None
-    for candidate in (thing, lot):
-        if candidate is None:
-            continue
-        if candidate.status not in traceability.ISSUABLE_STATUSES:
-            raise ComponentNotIssuable(f"{candidate.code} is {candidate.status}",
-                                       errors=[problem("scan", candidate.status)],
-                                       reason=candidate.status)
-        if candidate.expiry_date is not None and candidate.expiry_date < today:
-            raise ComponentNotIssuable(f"{candidate.code} expired on {candidate.expiry_date}",
-                                       errors=[problem("scan", "expired")], reason="expired")
-
-
-def _net_issued_unit(uow: UnitOfWork, unit_id: int) -> Decimal:
-    return Decimal(uow.session.scalar(select(func.coalesce(func.sum(Issue.base_quantity), 0))
-                                      .where(Issue.unit_id == unit_id)) or 0)
+    return match
 
 
 def output_unit(uow: UnitOfWork, order: WorkOrder, serial: str, field_name: str) -> Any:
@@ -139,111 +105,13 @@ def output_unit(uow: UnitOfWork, order: WorkOrder, serial: str, field_name: str)
 
 
 def issue_material(uow: UnitOfWork, *, ref: str, data: IssueCreate, actor: Actor) -> Issue:
-    """Issue one scanned component to a running work order (see the module docstring)."""
-    ensure_may(actor, ORDER_EXECUTE)
-    order = get_work_order_or_raise(uow, ref, lock=True)
-    ensure_running(order)
-    thing = _scanned(uow, data.scan)
-    match = _match(uow, order, thing["item_id"] if isinstance(thing, dict) else thing.item_id)
-    if isinstance(thing, dict):
-        raise IssueInvalid("this lot or serial of the component is not recorded",
-                           errors=[problem("scan", "unknown lot or serial")])
-    item = catalog.get_item_or_raise(uow, thing.item_id)
-    _ensure_issuable(uow, thing)
-    uom = (data.uom or item.base_uom).strip().upper()
-    try:
-        base = catalog.to_base_quantity(uow, item.id, data.quantity, uom)
-    except catalog.UnknownUnit:
-        raise IssueInvalid("not a unit of the item",
-                           errors=[problem("uom", "not a unit of the item")]) from None
-    unit = thing if thing.kind == "unit" else None
-    lot = thing if thing.kind == "lot" else (
-        traceability.get_object(uow, thing.lot_id) if thing.lot_id else None)
-    if unit is not None:
-        if base != 1:
-            raise IssueInvalid("a serial unit is issued as one piece",
-                               errors=[problem("quantity", "1 for a serial unit")])
-        if unit.state == "consumed" or _net_issued_unit(uow, unit.id) > 0:
-            raise SerialConsumed(f"serial {unit.code} of {item.code} is already consumed")
-    elif catalog.tracks_serial(item.tracking):
-        raise IssueInvalid(f"{item.code} is serialized: scan the unit",
-                           errors=[problem("scan", "scan the serial")])
-    location_ref = data.location or order.line_location_id
-    if location_ref is None:
-        raise IssueInvalid("the work order has no line location",
-                           errors=[problem("location", "required")])
-    try:
-        location = inventory.get_location_or_raise(uow, location_ref)
-    except inventory.LocationNotFound:
-        raise IssueInvalid("unknown location",
-                           errors=[problem("location", "unknown location")]) from None
-    target = (output_unit(uow, order, data.output_serial, "output_serial")
-              if data.output_serial else
-              traceability.get_object(uow, order.output_lot_id) if order.output_lot_id else None)
-    try:
-        move = inventory.post_move(uow, move=inventory.MoveCreate(
-            item_id=item.id, quantity=base, uom=item.base_uom, from_location=location.code,
-            to_location=inventory.virtual_location(uow, "production").code, purpose="issue",
-            lot_id=lot.id if lot else None, unit_id=unit.id if unit else None,
-            doc=order.number), actor=actor, journal=False)
-    except inventory.InsufficientStock as exc:
-        raise ComponentNotIssuable(f"{thing.code} is not in stock at {location.code}",
-                                   errors=[problem("scan", "not in stock at the line",
-                                                   location=location.code)],
-                                   reason="not in stock", available=exc.extra.get("available")
-                                   ) from None
-    except inventory.LotNotIssuable as exc:
-        reason = exc.extra.get("reason", "")
-        raise ComponentNotIssuable(f"{thing.code}: {reason}",
-                                   errors=[problem("scan", reason)], reason=reason) from None
-    part = traceability.Part(thing, base if thing.kind == "lot" else None,
-                             item.base_uom if thing.kind == "lot" else None)
-    event = traceability.record_event(
-        uow, step="consumed", inputs=[part], outputs=[target] if target is not None else [],
-        doc=order.number, read_point=location.code,
-        extra={"work_order": order.number, "stock_move": move.id,
-               "substitute": match.substitute is not None})
-    edge = None
-    if target is not None:
-        edge = traceability.link(uow, child=thing, parent=target, kind="production",
-                                 quantity=base if thing.kind == "lot" else None,
-                                 uom=item.base_uom if thing.kind == "lot" else None,
-                                 doc=order.number, event=event)
-    row = Issue(work_order_id=order.id, bom_line_id=match.line.id, item_id=item.id,
-                lot_id=lot.id if lot else None, unit_id=unit.id if unit else None,
-                quantity=data.quantity, uom=uom, base_quantity=base,
-                substitute=match.substitute is not None,
-                output_unit_id=target.id if data.output_serial and target is not None else None,
-                location_id=location.id, stock_move_id=move.id,
-                edge_id=edge.id if edge else None, scan=data.scan[:400], actor=actor.name,
-                actor_id=actor.id, at=uow.now())
-    uow.session.add(row)
-    _consume_allocations(uow, order, match.line.id, location.id,
-                         unit.id if unit else (lot.id if lot else None), base)
-    start_if_released(uow, order)
-    uow.flush()
-    uow.publish(events.MaterialIssued(work_order=order.number, item_id=item.id,
-                                      lot_id=row.lot_id, unit_id=row.unit_id, quantity=base,
-                                      substitute=row.substitute))
+    """Issue one scanned component to a running work order: ``issuing.issue_materials`` with
+    one scan (the same checks and writes as a batch)."""
+    from medtrace.modules.production.service.issuing import issue_materials
+
+    row = issue_materials(uow, ref=ref, scans=[data], actor=actor)[0]
+    assert isinstance(row, Issue)
     return row
-
-
-def _consume_allocations(uow: UnitOfWork, order: WorkOrder, line_id: int, location_id: int,
-                         thing_id: int | None, base: Decimal) -> None:
-    """What was issued is no longer reserved: the allocation of the same lot or unit first,
-    then the line's others, first expired first."""
-    rows = list(uow.session.scalars(select(Allocation).where(
-        Allocation.work_order_id == order.id, Allocation.bom_line_id == line_id,
-        Allocation.base_quantity > 0).order_by(Allocation.id)))
-    rows.sort(key=lambda a: (a.location_id != location_id or
-                             (a.unit_id or a.lot_id) != thing_id, a.id))
-    left = base
-    for allocation in rows:
-        if left <= 0:
-            break
-        take = min(left, allocation.base_quantity)
-        allocation.base_quantity -= take
-        left -= take
 
 
 def get_issue_or_raise(uow: UnitOfWork, order: WorkOrder, issue_id: int) -> Issue:

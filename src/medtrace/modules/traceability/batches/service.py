@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from medtrace.modules.traceability import rules
 from medtrace.modules.traceability.errors import TraceCycleRefused, TraceInvalid
@@ -120,3 +120,62 @@ def codes_by_id(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, str]:
         found.update((row.id, row.code) for row in conn.execute(
             select(table.c.id, table.c.code).where(among)))
     return found
+
+
+def unit_rows(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, dict]:
+    """What issuing many units needs of each, by id: code, kind, item, lot, status, expiry,
+    whereabouts state."""
+    table = TraceObject.__table__
+    conn = uow.session.connection()
+    found: dict[int, dict] = {}
+    for among in bulk.among(conn, table.c.id, list(dict.fromkeys(ids))):
+        for row in conn.execute(select(
+                table.c.id, table.c.code, table.c.kind, table.c.item_id, table.c.lot_id,
+                table.c.status, table.c.expiry_date, table.c.state).where(among)):
+            found[row.id] = dict(row._mapping)
+    return found
+
+
+def link_many(uow: UnitOfWork, *, links: Sequence[tuple[int, int, object, str | None]],
+              kind: str, doc: str | None, event: Event | None = None) -> list[int]:
+    """Many genealogy links at once, ``(child, parent, quantity, uom)`` each, refused when one
+    would close a cycle (a parent already made, at any depth, into one of the children): one
+    upward walk per distinct parent, one set-based insert. The ids of the links, in order."""
+    from medtrace.modules.traceability.rules import edge_shape_allowed
+
+    if not links:
+        return []
+    facts = unit_rows(uow, [i for c, p, _q, _u in links for i in (c, p)])
+    conn = uow.session.connection()
+    for child, parent, _q, _u in links:
+        if child not in facts or parent not in facts or not edge_shape_allowed(
+                kind, facts[child]["kind"], facts[parent]["kind"]):
+            raise TraceInvalid(f"a {kind} link cannot join {child} and {parent}",
+                               errors=[{"field": "kind", "message": "shape"}])
+    for parent in {p for _c, p, _q, _u in links}:
+        above = {parent} | set(conn.execute(_UPWARD_SQL, {"start": parent, "no": False})
+                               .scalars())
+        children = {c for c, p, _q, _u in links if p == parent}
+        if above & children:
+            raise TraceCycleRefused(f"{parent} already descends from a component")
+    moment = uow.now()
+    table = Edge.__table__
+    ids = bulk.reserve_ids(conn, table, len(links))  # type: ignore[arg-type]
+    bulk.insert_rows(conn, table, [  # type: ignore[arg-type]
+        {"id": edge_id, "child_id": child, "parent_id": parent, "kind": kind,
+         "quantity": quantity, "uom": uom, "doc": doc, "at": moment,
+         "event_id": event.id if event else None, "reversed": False}
+        for edge_id, (child, parent, quantity, uom) in zip(ids, links, strict=True)])
+    return ids
+
+
+# the things a thing was made into, at any depth (walking from child to parent)
+_UPWARD_SQL = text("""
+WITH RECURSIVE up (id) AS (
+    SELECT e.parent_id FROM traceability_edge e WHERE e.child_id = :start AND e.reversed = :no
+    UNION
+    SELECT e.parent_id FROM up JOIN traceability_edge e ON e.child_id = up.id
+        AND e.reversed = :no
+)
+SELECT id FROM up
+""")
