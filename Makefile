@@ -45,6 +45,7 @@ update-messages: extract-messages
 	$(BIN)/pybabel update -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) -D messages --no-fuzzy-matching
 
 run: $(VENV)/.installed compile-messages designer-assets
+	@scripts/ensure-fonts.sh
 	$(BIN)/medtrace db upgrade
 	$(BIN)/medtrace demo load --if-empty
 	@$(BIN)/medtrace demo logins
@@ -57,6 +58,7 @@ designer-assets:
 
 browser-deps:
 	@scripts/ensure-chromium.sh
+	@scripts/ensure-fonts.sh
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench

@@ -48,6 +48,13 @@ def _detail_paths(page, base: str) -> list[str]:  # type: ignore[no-untyped-def]
         found += [f"/quality/inspections/{number}", "/quality/plans/CVC-7F",
                   "/quality/sampling?lot_size=2000&aql=1.0&inspection_level=II",
                   "/quality/suppliers?partner=SUP-KANGDA"]
+    orders = page.request.get(f"{base}/api/v1/work-orders?limit=1")
+    if orders.ok and orders.json()["items"]:
+        order = orders.json()["items"][0]
+        found += [f"/production/work-orders/{order['number']}",
+                  f"/production/boms/{order['bom_id']}", "/production/equipment/EQ-TQ-01",
+                  f"/production/dhr/{order['output']['serials'][0]}"
+                  if order["output"]["serials"] else f"/production/dhr/{order['output']['lot']}"]
     # the demo story's traces (README): a lot's quantities, customers, a recall scope
     found += ["/trace?code=CV-D01&direction=forward", "/trace?code=PCB-A01&direction=forward",
               "/trace?code=IP2-D0001&direction=backward"]

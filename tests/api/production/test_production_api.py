@@ -194,3 +194,25 @@ def test_a_batch_of_scans_is_issued_all_or_none(client, db, line):
     assert again.status_code == 201 and again.json() == done.json()
     record = client.get(f"/api/v1/work-orders/{number}", headers=mes).json()
     assert record["status"] == "in_progress"
+
+
+def test_the_dhr_pdf_is_served_in_both_languages(client, db, line):
+    from medtrace.modules.production.dhr.web import pdf
+
+    try:
+        pdf.locate_cjk_font()
+    except RuntimeError as exc:  # pragma: no cover - a machine without the CJK font
+        pytest.skip(str(exc))
+    mes = _headers(client, "prod.planner")
+    number = client.post("/api/v1/work-orders", headers=mes, json={
+        "item": "PUMP-X", "quantity": "1"}).json()["number"]
+    client.post(f"/api/v1/work-orders/{number}/release", headers=mes)
+    client.post(f"/api/v1/work-orders/{number}/issues", headers=mes, json={
+        "scan": udi(line["gtins"]["DRIVE-X"], serial="DRV-8"), "output_serial": "SN-P"})
+    for lang in ("zh_CN", "en"):
+        answer = client.get(f"/api/v1/dhr/SN-P?format=pdf&lang={lang}", headers=mes)
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-type"] == "application/pdf"
+        assert answer.content.startswith(b"%PDF")
+    missing = client.get("/api/v1/dhr/BRD-1", headers=mes)
+    assert missing.status_code == 404
