@@ -226,3 +226,51 @@ def udi(gtin_: str, *, lot: str | None = None, serial: str | None = None) -> str
 
 def who(db: Database, username: str) -> Actor:
     return actor(db, username)
+
+
+def produce_order(db: Database, line: dict[str, Any], serials: list[str]) -> str:
+    """A work order of ``len(serials)`` PUMP-X planned, released, fed, its operations and
+    check recorded, its output reported and completed (its lot waits in quarantine for
+    release). The operator and ``qa.line`` produce, so ``qa.one`` may release. Its number."""
+    planner, operator = actor(db, "prod.planner"), actor(db, "prod.operator")
+    with UnitOfWork(db) as uow:
+        number = production.create_work_order(uow, data=production.WorkOrderCreate(
+            item="PUMP-X", quantity=Decimal(len(serials))), actor=planner).number
+    with UnitOfWork(db) as uow:
+        production.release_work_order(uow, ref=number, actor=planner)
+    g = line["gtins"]
+    with UnitOfWork(db) as uow:
+        for n, serial in enumerate(serials, start=1):
+            production.issue_material(uow, ref=number, data=production.IssueCreate(
+                scan=udi(g["DRIVE-X"], serial=f"DRV-{n}"), output_serial=serial), actor=operator)
+        count = Decimal(len(serials))
+        for scan, quantity in (("BRD-1", count * 2), ("TB-1", count * Decimal("1.5")),
+                               ("BAT-1", count)):
+            production.issue_material(uow, ref=number, data=production.IssueCreate(
+                scan=scan, quantity=quantity), actor=operator)
+    with UnitOfWork(db) as uow:
+        from medtrace.modules.production.models import Check, Operation
+
+        bom_id = production.get_work_order_or_raise(uow, number).bom_id
+        check_id = uow.session.scalar(select(Check.id).join(
+            Operation, Operation.id == Check.operation_id).where(
+            Operation.bom_id == bom_id, Operation.sequence == 20).limit(1))
+        production.record_operation(uow, ref=number, data=production.OperationRecordCreate(
+            operation=10, signature={"username": "prod.operator", "password": PASSWORD}),
+            actor=operator)
+    with UnitOfWork(db) as uow:
+        production.record_operation(uow, ref=number, data=production.OperationRecordCreate(
+            operation=20, results=[{"check_id": check_id, "value": "1.2"}]),
+            actor=actor(db, "qa.line"))
+    with UnitOfWork(db) as uow:
+        production.report_output(uow, ref=number, data=production.OutputCreate(
+            serials=serials), actor=operator)
+    with UnitOfWork(db) as uow:
+        production.complete_work_order(uow, ref=number, actor=operator)
+    return number
+
+
+def lot_udi(gtin_: str, *, lot: str, expiry: dt.date) -> str:
+    """A lot's GS1 element string as printed on its label: the lot, then (after a group
+    separator, the lot being of variable length) its expiry."""
+    return f"{udi(gtin_, lot=lot)}\x1d17{expiry:%y%m%d}"

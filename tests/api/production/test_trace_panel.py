@@ -27,6 +27,7 @@ def test_the_trace_page_of_a_produced_unit_links_its_dhr(client, db):
     page = client.get("/trace", params={"code": "PX-9", "direction": "backward"})
     assert page.status_code == 200
     assert 'data-panel="production.dhr"' in page.text
-    assert "/production/dhr/PX-9" in page.text and f"/production/work-orders/{number}" in page.text
+    assert "/production/dhr/PX-9?item=PUMP-X" in page.text
+    assert f"/production/work-orders/{number}" in page.text
     bought = client.get("/trace", params={"code": "BRD-1", "direction": "forward"})
     assert bought.status_code == 200 and 'data-panel="production.dhr"' not in bought.text

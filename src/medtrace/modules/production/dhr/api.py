@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from medtrace.modules.production.dhr import queries
@@ -25,10 +25,13 @@ def get_dhr(request: Request, code: str = Path(min_length=1, max_length=400,
                                                description="Lot number, serial or raw UDI"),
             format: Literal["json", "pdf"] = "json",
             lang: Literal["zh_CN", "en"] | None = None,
+            item: str | None = Query(None, max_length=40,
+                                     description="Item code or GTIN: narrows a lot number "
+                                                 "several items use"),
             _: Actor = require(VIEW)) -> Any:
     locale = lang or getattr(request.state, "locale", "zh_CN")
     with new_uow(request, write=False) as uow:
-        record = queries.dhr_of(uow, code, locale=locale)
+        record = queries.dhr_of(uow, code, locale=locale, item=item)
     if format == "pdf":
         from medtrace.modules.production.dhr.web import pdf_of
 

@@ -60,10 +60,12 @@ def _orders(uow: UnitOfWork, thing: Any) -> tuple[Any, list[WorkOrder]]:
     return lot, orders
 
 
-def dhr_of(uow: UnitOfWork, code: str, *, locale: str = "zh_CN") -> dict[str, Any]:
+def dhr_of(uow: UnitOfWork, code: str, *, locale: str = "zh_CN", item: str | None = None
+           ) -> dict[str, Any]:
     """The device history record of the lot or serial unit ``code`` (a raw UDI scan, a lot
-    number or a serial)."""
-    thing = traceability.resolve(uow, code)
+    number or a serial; ``item``, a code or GTIN, narrows a number several items use: each
+    product numbers its lots by its own rule)."""
+    thing = traceability.resolve(uow, code, item=item or None)
     if thing.kind == "container":
         raise WorkOrderNotFound("a container has no device history record")
     lot, orders = _orders(uow, thing)
@@ -282,9 +284,12 @@ def trace_panel(uow: UnitOfWork, object_id: int) -> list[Figure]:
     except WorkOrderNotFound:
         return []
     code = quote(thing.code, safe="")
-    return [Figure(N_("Device history record"), thing.code, "text", f"/production/dhr/{code}"),
+    item = quote(catalog.get_item_or_raise(uow, thing.item_id).code, safe="")
+    return [Figure(N_("Device history record"), thing.code, "text",
+                   f"/production/dhr/{code}?item={item}"),
             Figure(N_("Work order"), ", ".join(o.number for o in orders), "text",
                    f"/production/work-orders/{orders[0].number}"),
             Figure(N_("PDF (Chinese)"), "PDF", "text",
-                   f"/api/v1/dhr/{code}?format=pdf&lang=zh_CN"),
-            Figure(N_("PDF (English)"), "PDF", "text", f"/api/v1/dhr/{code}?format=pdf&lang=en")]
+                   f"/api/v1/dhr/{code}?format=pdf&lang=zh_CN&item={item}"),
+            Figure(N_("PDF (English)"), "PDF", "text",
+                   f"/api/v1/dhr/{code}?format=pdf&lang=en&item={item}")]

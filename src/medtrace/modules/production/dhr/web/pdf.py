@@ -12,11 +12,8 @@ forbids the non-embedded Adobe CID fonts and the standard 14 fonts."""
 
 from __future__ import annotations
 
-import functools
 import io
-import os
 import re
-import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -24,30 +21,19 @@ from typing import Any
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from medtrace.modules.production.dhr.web.font import (
+    FONT_ENV,
+    FONT_PACKAGE,
+    TOKENS,
+    Font,
+    locate_cjk_font,
+    register_font,
+)
 from medtrace.platform.i18n import N_
 
 __all__ = ["FONT_ENV", "FONT_PACKAGE", "LABEL_KEYS", "locate_cjk_font", "render_dhr_pdf"]
-
-FONT_ENV = "MEDTRACE_DHR_FONT"
-"""A TrueType-outline font file (``.ttf``, or ``.ttc`` with ``#index`` for a face other than
-the first) used instead of the fonts searched for."""
-FONT_PACKAGE = "fonts-wqy-microhei"
-"""The Debian package that ``scripts/ensure-fonts.sh`` installs."""
-
-# Debian's paths first (``fonts-wqy-microhei``, then other packages with TrueType outlines),
-# then Fedora's. Noto Sans CJK is not here: its CFF outlines cannot be embedded by ReportLab.
-_FONT_CANDIDATES: tuple[tuple[str, int], ...] = (
-    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
-    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
-    ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
-    ("/usr/share/fonts/wqy-microhei/wqy-microhei.ttc", 0),
-    ("/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc", 0),
-)
-_CJK_PROBE = "器械生产记录批号"
 
 # The English text of every label is its key; the caller maps it to the document's language.
 LABEL_KEYS: tuple[str, ...] = (
@@ -91,118 +77,6 @@ _MAX_SOURCE = 2000  # characters of a value looked at: more never fits in a cell
 _ISO_MOMENT = re.compile(
     r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?")
 _CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-_CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
-_TOKENS = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+\s*|\s+")  # wrap points: CJK characters, words
-
-
-# --- the font --------------------------------------------------------------------------------
-
-def locate_cjk_font() -> tuple[str, int]:
-    """The path and face index of the CJK TrueType font to embed: ``MEDTRACE_DHR_FONT`` when
-    set, else the first known location that exists. Raises RuntimeError when there is none."""
-    override = os.environ.get(FONT_ENV, "").strip()
-    if override:
-        path, _, index = override.partition("#")
-        index = index.strip()
-        if not os.path.isfile(path) or (index and not index.isdigit()):
-            raise RuntimeError(f"{FONT_ENV}={override!r} names no font file (expected a "
-                               "TrueType .ttf, or .ttc with an optional #face-index); unset it "
-                               f"to use the Debian package {FONT_PACKAGE}'s font")
-        return path, int(index or 0)
-    for path, index in _FONT_CANDIDATES:
-        if os.path.isfile(path):
-            return path, index
-    raise RuntimeError(
-        "No Chinese TrueType font for the device history record PDF: install the Debian "
-        f"package {FONT_PACKAGE} (scripts/ensure-fonts.sh does it), or set {FONT_ENV} to a "
-        "TrueType-outline .ttf/.ttc font (a CFF-based .otf such as Noto Sans CJK cannot be "
-        "embedded by ReportLab)")
-
-
-@dataclass(frozen=True)
-class _Font:
-    name: str
-    glyphs: frozenset[int]  # the code points the font can draw
-    ellipsis: str
-
-    def width(self, text: str, size: float) -> float:
-        return pdfmetrics.stringWidth(text, self.name, size)
-
-    def clean(self, text: str, *, newlines: bool = False) -> str:
-        """``text`` with control characters as spaces (newlines kept when asked) and every
-        character the font cannot draw as "?": PDF/A forbids showing the .notdef glyph."""
-        text = text[:_MAX_SOURCE]
-        if text.isascii() and text.isprintable():
-            return text
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        if not newlines:
-            text = text.replace("\n", " ")
-        text = _CONTROLS.sub(" ", text)
-        glyphs = self.glyphs
-        return "".join(c if c == "\n" or ord(c) in glyphs else "?" for c in text)
-
-    def fit(self, text: str, width: float, size: float, *, cut: bool = False) -> str:
-        """``text`` cut with an ellipsis to ``width`` points (``cut``: even when it fits)."""
-        if not cut and self.width(text, size) <= width:
-            return text
-        text = text[:int(width / (size * 0.15)) + 2]  # no glyph is narrower than 0.15 em
-        low, high = 0, len(text)
-        while low < high:  # the longest prefix that fits with the ellipsis
-            middle = (low + high + 1) // 2
-            if self.width(text[:middle].rstrip() + self.ellipsis, size) <= width:
-                low = middle
-            else:
-                high = middle - 1
-        return text[:low].rstrip() + self.ellipsis
-
-    def wrap(self, text: str, width: float, size: float, max_lines: int) -> list[str]:
-        """``text`` (newlines kept) in at most ``max_lines`` lines of ``width`` points, broken
-        between words or CJK characters; the last line ends with an ellipsis if more is left."""
-        lines: list[str] = []
-        for paragraph in text.split("\n"):
-            line = ""
-            for token in _TOKENS.findall(paragraph):
-                if self.width((line + token).rstrip(), size) <= width:
-                    line += token
-                    continue
-                if line.strip():
-                    lines.append(line.rstrip())
-                    line = token.lstrip()
-                else:
-                    line = token
-                while (line and len(lines) <= max_lines
-                       and self.width(line.rstrip(), size) > width):  # an over-long word
-                    keep = max(1, len(self.fit(line, width, size, cut=True)) - len(self.ellipsis))
-                    lines.append(line[:keep])
-                    line = line[keep:]
-                if len(lines) > max_lines:
-                    break
-            lines.append(line.rstrip())
-            if len(lines) > max_lines:
-                break
-        if len(lines) > max_lines:
-            lines = lines[:max_lines]
-            lines[-1] = self.fit(lines[-1], width, size, cut=True)
-        return lines
-
-
-@functools.cache
-def _register(path: str, index: int) -> _Font:
-    """The font registered with ReportLab once per process (per path and face)."""
-    name = f"MedTraceDHR-{zlib.crc32(f'{path}#{index}'.encode()):08x}"
-    try:
-        font = TTFont(name, path, subfontIndex=index)
-    except Exception as exc:  # TTFError, or whatever a damaged file makes the parser raise
-        raise RuntimeError(
-            f"{path} cannot be embedded ({exc}): it must be a TrueType-outline font; install "
-            f"the Debian package {FONT_PACKAGE} or point {FONT_ENV} at another font") from exc
-    glyphs = frozenset(font.face.charToGlyph)
-    missing = [c for c in _CJK_PROBE + "".join(map(chr, range(32, 127))) if ord(c) not in glyphs]
-    if missing:
-        raise RuntimeError(f"{path} lacks {''.join(missing)!r}: the device history record needs "
-                           f"a font with Chinese and Latin glyphs, such as {FONT_PACKAGE}'s")
-    pdfmetrics.registerFont(font)
-    return _Font(name, glyphs, "…" if ord("…") in glyphs else "...")
 
 
 # --- values --------------------------------------------------------------------------------
@@ -278,7 +152,7 @@ class _Document:
     """One PDF being drawn top to bottom, page after page, with a page heading and a footer
     ("Page n / N", N drawn in a form defined at the end) on every page."""
 
-    def __init__(self, font: _Font, *, title: str, context: str, footer: str, page_label: str,
+    def __init__(self, font: Font, *, title: str, context: str, footer: str, page_label: str,
                  lang: str, subject: str) -> None:
         self.font = font
         self.buffer = io.BytesIO()
@@ -443,7 +317,7 @@ class _Document:
         font, sample = self.font, texts[:300]
         needs = []
         for index, column in enumerate(columns):
-            words = [word.strip() for word in _TOKENS.findall(column.heading)] or [""]
+            words = [word.strip() for word in TOKENS.findall(column.heading)] or [""]
             heading = max(max(font.width(word, size) for word in words),
                           font.width(column.heading, size) / 2)
             widest = max((font.width(part, size) for row in sample  # wider is too wide
@@ -517,7 +391,7 @@ def render_dhr_pdf(dhr: dict, *, locale: str, labels: Mapping[str, str]) -> byte
     PDF/A-2b document; ``labels`` maps the English ``LABEL_KEYS`` to the document's language
     (``locale``, "zh_CN" or "en"). Raises RuntimeError when no CJK font can be found, and
     ``pikepdf.pdfa.PdfaError`` if the document written failed PDF/A-2b validation (a bug)."""
-    font = _register(*locate_cjk_font())
+    font = register_font(*locate_cjk_font())
     t = _Labels(labels if isinstance(labels, Mapping) else {})
     dhr = _mapping(dhr)
     item = _mapping(dhr.get("item"))
