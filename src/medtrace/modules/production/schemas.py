@@ -211,6 +211,9 @@ class OperationRecordCreate(BaseModel):
 class DispositionCreate(BaseModel):
     disposition: Disposition
     reason: str = Field(min_length=1, max_length=1000)
+    quantity: Decimal | None = Field(default=None, gt=0, lt=MAX_QUANTITY, decimal_places=6,
+                                     description="For a scrap of the lot (a check of the whole "
+                                                 "work order): how much")
     signature: SignatureIn | None = Field(default=None,
                                           description="Required for use as is (QA)")
 

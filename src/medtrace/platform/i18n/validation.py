@@ -7,6 +7,7 @@ to a general "not valid" in the user's language, never to pydantic's English."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from medtrace.platform.i18n import N_, translate
@@ -61,8 +62,9 @@ FALLBACK = N_("not valid")
 def message(error_type: str, context: dict[str, Any] | None, locale: str) -> str:
     """The message of one pydantic error in ``locale``."""
     template = MESSAGES.get(error_type, FALLBACK)
-    params = {key: value for key, value in (context or {}).items()
-              if isinstance(value, str | int | float) or value is None}
+    params = {key: str(value) if isinstance(value, Decimal) else value
+              for key, value in (context or {}).items()
+              if isinstance(value, str | int | float | Decimal) or value is None}
     try:
         return translate(template, locale, **params) if params else translate(template, locale)
     except (KeyError, ValueError, TypeError):  # a context without the parameter

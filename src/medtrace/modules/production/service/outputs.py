@@ -178,7 +178,7 @@ def _started_units(uow: UnitOfWork, order: WorkOrder, item_id: int, serials: lis
             started[serial] = found[0]
         else:
             raise OutputInvalid(f"serial {serial} exists outside {order.number}",
-                                errors=[problem("serials", f"{serial} taken")])
+                                errors=[problem("serials", "serial taken", serial=serial)])
     return started, new
 
 

@@ -89,7 +89,7 @@ MESSAGES = {
     "none": N_("nothing produced"),
 }
 #: the keys of an error that name what a message concerns, shown after it
-DETAIL_KEYS = ("item", "equipment", "lot", "component", "work_order", "bom", "location",
+DETAIL_KEYS = ("item", "serial", "equipment", "lot", "component", "work_order", "bom", "location",
                "result", "short", "uom")
 
 
