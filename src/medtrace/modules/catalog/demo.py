@@ -12,18 +12,12 @@ from medtrace.modules.catalog import service
 from medtrace.modules.catalog.permissions import ROLE_GRANTS
 from medtrace.modules.catalog.rules import gs1_check_digit
 from medtrace.modules.catalog.schemas import ItemCreate, PackagingIn
-from medtrace.platform.auth import service as auth_service
+from medtrace.platform.auth import roles
 from medtrace.platform.db.uow import UnitOfWork
 
 
 def _grant(uow: UnitOfWork) -> None:
-    for role in auth_service.list_roles(uow):
-        extra = ROLE_GRANTS.get(role.code)
-        if extra:
-            auth_service.save_role(uow, code=role.code, name_zh=role.name_zh,
-                                   name_en=role.name_en, description=role.description,
-                                   grants_all=role.grants_all,
-                                   permissions=sorted(set(role.permission_codes) | set(extra)))
+    roles.add_grants(uow, ROLE_GRANTS)
 
 
 def _items(uow: UnitOfWork) -> dict[str, int]:

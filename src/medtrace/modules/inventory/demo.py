@@ -20,7 +20,7 @@ from medtrace.modules.inventory.counts.models import CountLine
 from medtrace.modules.inventory.permissions import ROLE_GRANTS
 from medtrace.modules.inventory.schemas import MoveCreate
 from medtrace.platform.actor import SYSTEM
-from medtrace.platform.auth import service as auth_service
+from medtrace.platform.auth import roles
 from medtrace.platform.db.uow import UnitOfWork
 
 #: code, Chinese name, English name, kind, parent, stock status, temperature zone, role
@@ -46,13 +46,7 @@ LOCATIONS = [
 
 
 def _grant(uow: UnitOfWork) -> None:
-    for role in auth_service.list_roles(uow):
-        extra = ROLE_GRANTS.get(role.code)
-        if extra:
-            auth_service.save_role(uow, code=role.code, name_zh=role.name_zh,
-                                   name_en=role.name_en, description=role.description,
-                                   grants_all=role.grants_all,
-                                   permissions=sorted(set(role.permission_codes) | set(extra)))
+    roles.add_grants(uow, ROLE_GRANTS)
 
 
 def _locations(uow: UnitOfWork) -> None:

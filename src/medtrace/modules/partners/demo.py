@@ -8,18 +8,12 @@ import datetime as dt
 from medtrace.modules.partners import service
 from medtrace.modules.partners.permissions import ROLE_GRANTS
 from medtrace.modules.partners.schemas import DocumentWrite, PartnerCreate
-from medtrace.platform.auth import service as auth_service
+from medtrace.platform.auth import roles
 from medtrace.platform.db.uow import UnitOfWork
 
 
 def _grant(uow: UnitOfWork) -> None:
-    for role in auth_service.list_roles(uow):
-        extra = ROLE_GRANTS.get(role.code)
-        if extra:
-            auth_service.save_role(uow, code=role.code, name_zh=role.name_zh,
-                                   name_en=role.name_en, description=role.description,
-                                   grants_all=role.grants_all,
-                                   permissions=sorted(set(role.permission_codes) | set(extra)))
+    roles.add_grants(uow, ROLE_GRANTS)
 
 
 def _partners(uow: UnitOfWork) -> None:

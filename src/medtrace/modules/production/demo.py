@@ -22,6 +22,7 @@ from medtrace.modules.production.models import Bom, Check, Operation
 from medtrace.modules.production.permissions import ROLE_GRANTS
 from medtrace.platform import workflows
 from medtrace.platform.actor import SYSTEM
+from medtrace.platform.auth import roles
 from medtrace.platform.auth import service as auth_service
 from medtrace.platform.auth.demo import DEMO_PASSWORD
 from medtrace.platform.db.uow import UnitOfWork
@@ -34,13 +35,7 @@ LINE = "WH-SJ-LINE"
 
 
 def _grant(uow: UnitOfWork) -> None:
-    for role in auth_service.list_roles(uow):
-        extra = ROLE_GRANTS.get(role.code)
-        if extra:
-            auth_service.save_role(uow, code=role.code, name_zh=role.name_zh,
-                                   name_en=role.name_en, description=role.description,
-                                   grants_all=role.grants_all,
-                                   permissions=sorted(set(role.permission_codes) | set(extra)))
+    roles.add_grants(uow, ROLE_GRANTS)
 
 
 def _actor(uow: UnitOfWork, username: str) -> Any:

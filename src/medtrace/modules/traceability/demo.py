@@ -6,15 +6,9 @@ stock ledger, which journals here."""
 from __future__ import annotations
 
 from medtrace.modules.traceability.permissions import ROLE_GRANTS
-from medtrace.platform.auth import service as auth_service
+from medtrace.platform.auth import roles
 from medtrace.platform.db.uow import UnitOfWork
 
 
 def load(uow: UnitOfWork) -> None:
-    for role in auth_service.list_roles(uow):
-        extra = ROLE_GRANTS.get(role.code)
-        if extra:
-            auth_service.save_role(uow, code=role.code, name_zh=role.name_zh,
-                                   name_en=role.name_en, description=role.description,
-                                   grants_all=role.grants_all,
-                                   permissions=sorted(set(role.permission_codes) | set(extra)))
+    roles.add_grants(uow, ROLE_GRANTS)

@@ -54,3 +54,14 @@ def ensure_job_roles(uow: UnitOfWork, module_grants: Sequence[Mapping[str, Seque
                           permissions=granted[code])
         created.append(code)
     return created
+
+
+def add_grants(uow: UnitOfWork, grants: Mapping[str, Sequence[str]]) -> None:
+    """Add a part's share of permissions (its ``ROLE_GRANTS``) to the job roles that exist:
+    what each module's demo step does for the demo's roles."""
+    for role in service.list_roles(uow):
+        extra = grants.get(role.code)
+        if extra and not set(extra) <= set(role.permission_codes):
+            service.save_role(uow, code=role.code, name_zh=role.name_zh, name_en=role.name_en,
+                              description=role.description, grants_all=role.grants_all,
+                              permissions=sorted(set(role.permission_codes) | set(extra)))
