@@ -24,7 +24,8 @@ def test_the_demo_warehouse_holds_consistent_realistic_stock(client, db):
     assert tree["WH-SJ-C01"]["temperature_zone"] == "2-8C"
     assert {tree[c]["role"] for c in tree if tree[c]["kind"] == "virtual"} == {
         "supplier", "customer", "production", "scrap", "adjustment", "transit"}
-    assert {r["item"] for r in rows} == {"IP-200", "CVC-7F", "PCB-MAIN", "TUBE-PVC", "BAT-LI"}
+    assert {r["item"] for r in rows} == {"IP-200", "CVC-7F", "PCB-MAIN", "TUBE-PVC", "BAT-LI",
+                                         "DRV-200", "BAT-LI2"}  # the last two: production
     pumps = [r for r in rows if r["item"] == "IP-200"]
     assert all(r["serial"] and r["quantity"].startswith("1") for r in pumps)
     assert {r["location"] for r in pumps} >= {"WH-SJ-A02", "WH-SJ-QZ", "WH-SJ-RT"}

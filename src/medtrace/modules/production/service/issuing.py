@@ -304,11 +304,12 @@ def _journal_and_record(uow: UnitOfWork, order: WorkOrder, lines: list[_Line],
                         actor: Actor) -> list[Issue | int]:
     """One ``consumed`` event per product the components go into, the genealogy links, and
     the issue records."""
-    by_target: dict[int | None, list[_Line]] = defaultdict(list)
+    by_target: dict[tuple[int | None, int], list[_Line]] = defaultdict(list)
     for line in lines:
-        by_target[line.target_id].append(line)
+        by_target[(line.target_id, line.location.id)].append(line)
     edges: dict[int, int] = {}
-    for target_id, members in by_target.items():
+    production = inventory.virtual_location(uow, "production").code
+    for (target_id, _place), members in by_target.items():
         inputs = [traceability.Part(traceability.ThingRef(m.unit_id or m.lot_id, "unit"
                                                           if m.unit_id else "lot"),
                                     None if m.unit_id else m.base,
@@ -318,9 +319,11 @@ def _journal_and_record(uow: UnitOfWork, order: WorkOrder, lines: list[_Line],
                                          else "lot")] if target_id else []
         event = traceability.record_event(
             uow, step="consumed", inputs=inputs, outputs=outputs,  # type: ignore[arg-type]
-            doc=order.number, read_point=members[0].location.code,
+            doc=order.number, read_point=members[0].location.code, biz_location=production,
             extra={"work_order": order.number, "stock_moves": len(members),
-                   "substitute": any(m.match.substitute for m in members)})
+                   "substitute": any(m.match.substitute for m in members),
+                   # the lots' quantities leave the line's stock (whereabouts by quantity)
+                   "from_stock": True, "to_stock": False})
         if target_id is None:
             continue
         ids = traceability.link_many(uow, kind="production", doc=order.number, event=event,

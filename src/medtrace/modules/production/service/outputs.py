@@ -103,7 +103,8 @@ def _lot_output(uow: UnitOfWork, order: WorkOrder, item: Any, data: OutputCreate
         traceability.record_event(
             uow, step="produced", outputs=[traceability.Part(lot, base, item.base_uom)],
             doc=order.number, biz_location=location.code, location=location.code,
-            extra={"work_order": order.number, "stock_move": move.id})
+            extra={"work_order": order.number, "stock_move": move.id,
+                   "from_stock": False, "to_stock": True})
     uow.session.add(Output(work_order_id=order.id, lot_id=lot.id if lot else None,
                            unit_id=None, base_quantity=base, location_id=location.id,
                            actor=actor.name, actor_id=actor.id, at=uow.now()))

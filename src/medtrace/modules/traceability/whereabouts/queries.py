@@ -62,18 +62,24 @@ def lot_quantities(uow: UnitOfWork, lot_ids: Iterable[int]) -> dict[int, dict[st
     returned: dict[int, Decimal] = defaultdict(Decimal)
     uoms: dict[int, str] = {}
     partner_ids: set[int] = set()
+    # a transformation's inputs and outputs count where the event says which side held stock
+    # (production's issues and output); other transformations only link (genealogy)
     query = (select(EventObject.object_id, EventObject.quantity, EventObject.uom, Event.step,
-                    Event.read_point, Event.biz_location, Event.destinations, Event.extra)
+                    Event.read_point, Event.biz_location, Event.destinations, Event.extra,
+                    EventObject.role)
              .join(Event, Event.id == EventObject.event_id)
              .where(EventObject.object_id.in_(bindparam("ids", expanding=True)),
-                    EventObject.role == "what", EventObject.quantity.is_not(None))
+                    EventObject.role.in_(("what", "input", "output")),
+                    EventObject.quantity.is_not(None))
              .order_by(Event.event_time, Event.id))
     connection = uow.session.connection()
     for chunk in _chunks(ids):
-        for lot_id, quantity, uom, step, source, target, destinations, extra in \
+        for lot_id, quantity, uom, step, source, target, destinations, extra, role in \
                 connection.execute(query, {"ids": chunk}):
             quantity = Decimal(quantity)
             extra = extra if isinstance(extra, dict) else {}
+            if role != "what" and not ("from_stock" in extra or "to_stock" in extra):
+                continue
             if uom:
                 uoms.setdefault(lot_id, uom)
             out_of, into = _INTO.get(step, (False, False))
