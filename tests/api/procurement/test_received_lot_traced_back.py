@@ -1,20 +1,19 @@
 """Issue 13 end to end over real HTTP: an order is approved, the goods are received by scan into
 quarantine, QA inspects and releases the lot with a signature, production makes a device from
-it, and the backward trace of that device names the supplier, the order, the receipt and the
+it through a work order (scan-first issue into the serial unit), and the backward trace of that
+device names the supplier, the order, the receipt and the
 verdict."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
-from medtrace.modules import traceability
-from medtrace.modules.traceability import Part
+from medtrace.modules import production
 from medtrace.platform.db.uow import UnitOfWork
 from tests.factories.auth import PASSWORD, api_token
 from tests.factories.clock import plant_today
+from tests.factories.production import make_line, review_bom, who
 from tests.factories.purchasing import approve_over_http, make_plant, scan
-from tests.factories.trace import make_item
 
 
 def _headers(client, name):  # type: ignore[no-untyped-def]
@@ -55,16 +54,27 @@ def test_a_device_made_of_a_released_lot_traces_back_to_its_order_receipt_and_ve
         "signature": {"username": "pur.qa", "password": PASSWORD, "meaning": "released"}})
     assert released.status_code == 200, released.text
 
-    # production (the production issue will do this through work orders)
-    monitor = make_item(db, "E2E-MON", tracking="serial")
+    # production: a work order of a serialized device whose BOM version B (through the
+    # engineering change) takes two catheters, issued by scan into unit MON-0001
+    make_line(db)
     with UnitOfWork(db) as uow:
-        lot = traceability.find(uow, "lot", "E2E-1", item_id=plant["cath"])
-        device = traceability.create_unit(uow, item_id=monitor, serial="MON-0001")
-        traceability.record_event(uow, step="produced", inputs=[Part(lot, Decimal("2"))],
-                                  outputs=[device], doc="WO-E2E", edge_kind="production")
+        bom = production.create_bom(uow, actor=who(db, "eng.one"), data=production.BomCreate(
+            item="PUMP-X", version="B", change_reason="catheter kit",
+            effective_from=plant_today(), lines=[{"item": "P-CATH", "quantity": "2"}]))
+        production.submit_bom(uow, bom_id=bom.id, actor=who(db, "eng.one"))
+        bom_id = bom.id
+    assert review_bom(db, bom_id) == "released"
+    mes = _headers(client, "prod.planner")
+    wo = client.post("/api/v1/work-orders", headers=mes, json={
+        "item": "PUMP-X", "quantity": "1", "bom_version": "B"}).json()["number"]
+    assert client.post(f"/api/v1/work-orders/{wo}/release", headers=mes).status_code == 200
+    issued = client.post(f"/api/v1/work-orders/{wo}/issues", headers=mes, json={
+        "scan": scan(plant["cath_gtin"], lot="E2E-1", expiry=expiry), "quantity": "2",
+        "location": "P-AZ", "output_serial": "MON-0001"})
+    assert issued.status_code == 201, issued.text
 
     back = client.get("/api/v1/trace/backward", headers=qa,
-                      params={"code": "MON-0001", "item": "E2E-MON"})
+                      params={"code": "MON-0001", "item": "PUMP-X"})
     assert back.status_code == 200, back.text
     (source,) = [one for one in back.json()["lots"] if one["lot"] == "E2E-1"]
     found = source["receipt"]
@@ -75,3 +85,8 @@ def test_a_device_made_of_a_released_lot_traces_back_to_its_order_receipt_and_ve
     assert found["inspection"]["number"] == number
     assert found["inspection"]["verdict"] == "accepted"
     assert found["inspection"]["signed_by"] == "pur.qa" and found["inspection"]["signed_at"]
+    dhr = client.get("/api/v1/dhr/MON-0001", headers=mes, params={"item": "PUMP-X"}).json()
+    (component,) = dhr["components"]
+    assert (component["lot"], component["supplier"], component["receipt"]) == (
+        "E2E-1", "P-SUP-1", receipt["number"])
+    assert component["inspection"] == f"{number} accepted"
