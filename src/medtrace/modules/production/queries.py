@@ -168,6 +168,61 @@ def operation_view(uow: UnitOfWork, record: OperationRecord) -> dict[str, Any]:
                          "passed": r.passed} for r in results]}
 
 
+# --- a work order's routing, operations recorded and check results -----------------------------
+def routing(uow: UnitOfWork, bom_id: int) -> list[dict[str, Any]]:
+    """The operations of a BOM version's routing, each with its in-process checks."""
+    out = []
+    for op in uow.session.scalars(select(Operation).where(Operation.bom_id == bom_id)
+                                  .order_by(Operation.sequence)):
+        center = uow.session.get(WorkCenter, op.work_center_id)
+        equipment = uow.session.get(Equipment, op.equipment_id) if op.equipment_id else None
+        checks = [{"id": c.id, "characteristic": c.characteristic, "kind": c.kind,
+                   "lower": text(c.lower), "upper": text(c.upper),
+                   "unit": c.unit, "sample_size": c.sample_size}
+                  for c in uow.session.scalars(select(Check).where(Check.operation_id == op.id)
+                                               .order_by(Check.id))]
+        out.append({"sequence": op.sequence, "name_zh": op.name_zh, "name_en": op.name_en,
+                    "work_center": center.code if center else None,
+                    "equipment": equipment.code if equipment else None,
+                    "instructions": op.instructions, "signature": op.signature,
+                    "checks": checks})
+    return out
+
+
+def operation_records(uow: UnitOfWork, order: WorkOrder) -> list[dict[str, Any]]:
+    """The operations recorded for the work order so far, oldest first."""
+    rows = uow.session.execute(
+        select(OperationRecord, Operation)
+        .join(Operation, Operation.id == OperationRecord.operation_id)
+        .where(OperationRecord.work_order_id == order.id).order_by(OperationRecord.id)).all()
+    equipment = {e.id: e.code for e in uow.session.scalars(select(Equipment).where(
+        Equipment.id.in_({r.equipment_id for r, _op in rows if r.equipment_id} or {0})))}
+    units = traceability.codes_by_id(uow, [r.unit_id for r, _op in rows if r.unit_id])
+    return [{"id": r.id, "sequence": op.sequence, "name_zh": op.name_zh, "name_en": op.name_en,
+             "equipment": equipment.get(r.equipment_id) if r.equipment_id else None,
+             "serial": units.get(r.unit_id) if r.unit_id else None, "operator": r.operator,
+             "finished_at": r.finished_at, "note": r.note} for r, op in rows]
+
+
+def check_results(uow: UnitOfWork, order: WorkOrder) -> list[dict[str, Any]]:
+    """The check results recorded for the work order, with their disposition; ``open``: failed
+    and not decided yet (it blocks the work order)."""
+    rows = uow.session.execute(
+        select(CheckResult, Check, Operation)
+        .join(Check, Check.id == CheckResult.check_id)
+        .join(Operation, Operation.id == Check.operation_id)
+        .where(CheckResult.work_order_id == order.id).order_by(CheckResult.id)).all()
+    units = traceability.codes_by_id(uow, [r.unit_id for r, _c, _o in rows if r.unit_id])
+    return [{"id": r.id, "sequence": op.sequence, "name_zh": op.name_zh, "name_en": op.name_en,
+             "characteristic": check.characteristic, "kind": check.kind,
+             "lower": text(check.lower), "upper": text(check.upper),
+             "unit": check.unit, "value": r.value, "passed": r.passed,
+             "serial": units.get(r.unit_id) if r.unit_id else None,
+             "recorded_by": r.recorded_by, "at": r.at, "disposition": r.disposition,
+             "disposition_reason": r.disposition_reason, "disposition_by": r.disposition_by,
+             "open": not r.passed and r.disposition is None} for r, check, op in rows]
+
+
 # --- BOM versions -------------------------------------------------------------------------------
 def list_boms(uow: UnitOfWork, *, item: str | None = None) -> list[dict[str, Any]]:
     query = select(Bom)
@@ -203,21 +258,7 @@ def bom_view(uow: UnitOfWork, bom: Bom) -> dict[str, Any]:
                       "substitutes": [{"item": catalog.get_item_or_raise(uow, s.item_id).code,
                                        "priority": s.priority, "factor": text(s.factor)}
                                       for s in subs]})
-    operations = []
-    for op in uow.session.scalars(select(Operation).where(Operation.bom_id == bom.id)
-                                  .order_by(Operation.sequence)):
-        center = uow.session.get(WorkCenter, op.work_center_id)
-        equipment = uow.session.get(Equipment, op.equipment_id) if op.equipment_id else None
-        checks = [{"id": c.id, "characteristic": c.characteristic, "kind": c.kind,
-                   "lower": text(c.lower), "upper": text(c.upper), "unit": c.unit,
-                   "sample_size": c.sample_size}
-                  for c in uow.session.scalars(select(Check).where(Check.operation_id == op.id)
-                                               .order_by(Check.id))]
-        operations.append({"sequence": op.sequence, "name_zh": op.name_zh,
-                           "name_en": op.name_en, "work_center": center.code,
-                           "equipment": equipment.code if equipment else None,
-                           "instructions": op.instructions, "signature": op.signature,
-                           "checks": checks})
+    operations = routing(uow, bom.id)
     based_on = uow.session.get(Bom, bom.based_on_id) if bom.based_on_id else None
     return {"id": bom.id, "number": bom.number, "item": item.code, "item_name_zh": item.name_zh,
             "item_name_en": item.name_en, "version": bom.version, "status": bom.status,

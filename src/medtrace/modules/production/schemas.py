@@ -294,10 +294,3 @@ class AnyAnswer(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-
-def decimal_text(value: Decimal | None) -> str | None:
-    if value is None:
-        return None
-    text = format(value.normalize(), "f")
-    return text
-

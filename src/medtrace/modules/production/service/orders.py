@@ -12,7 +12,6 @@ from sqlalchemy import func, literal_column, select
 from medtrace.modules import catalog, inventory, traceability
 from medtrace.modules.production import events
 from medtrace.modules.production.errors import (
-    BomInvalid,
     CheckBlocks,
     EquipmentUnfit,
     ReleaseRefused,
@@ -23,7 +22,6 @@ from medtrace.modules.production.errors import (
 from medtrace.modules.production.models import (
     Allocation,
     Bom,
-    BomLine,
     BomSubstitute,
     CheckResult,
     Equipment,
@@ -401,9 +399,3 @@ def cancel_work_order(uow: UnitOfWork, *, ref: str, reason: str, actor: Actor) -
     set_status(uow, order, WorkOrderStatus.CANCELLED)
     return order
 
-
-def bom_line_of(uow: UnitOfWork, line_id: int) -> BomLine:
-    line = uow.session.get(BomLine, line_id)
-    if line is None:  # pragma: no cover - lines are never deleted
-        raise BomInvalid(f"no BOM line {line_id}")
-    return line
