@@ -216,3 +216,17 @@ def test_the_dhr_pdf_is_served_in_both_languages(client, db, line):
         assert answer.content.startswith(b"%PDF")
     missing = client.get("/api/v1/dhr/BRD-1", headers=mes)
     assert missing.status_code == 404
+
+
+def test_the_dhr_pdf_without_a_chinese_font_is_a_clear_503(client, db, line, monkeypatch):
+    """A server where the font was never installed answers problem+json, not a crash."""
+    monkeypatch.setenv("MEDTRACE_DHR_FONT", "/nonexistent/font.ttf")
+    mes = _headers(client, "prod.planner")
+    number = client.post("/api/v1/work-orders", headers=mes, json={
+        "item": "PUMP-X", "quantity": "1"}).json()["number"]
+    client.post(f"/api/v1/work-orders/{number}/release", headers=mes)
+    client.post(f"/api/v1/work-orders/{number}/outputs", headers=mes, json={"serials": ["SN-Z"]})
+    answer = client.get("/api/v1/dhr/SN-Z?format=pdf", headers=mes)
+    assert answer.status_code == 503, answer.text
+    assert answer.json()["code"] == "MT-PRODUCTION-DHR-PDF-UNAVAILABLE"
+    assert client.get("/api/v1/dhr/SN-Z", headers=mes).status_code == 200

@@ -9,7 +9,8 @@ from medtrace.platform.modules import public_face
 
 __all__, __getattr__, __dir__ = public_face(__name__, {
     "errors": ["BatchReleaseRefused", "BomInvalid", "BomNotFound", "BomStateConflict",
-        "CheckBlocks", "ComponentNotIssuable", "EquipmentInvalid", "EquipmentNotFound",
+        "CheckBlocks", "ComponentNotIssuable", "DhrPdfUnavailable", "EquipmentInvalid",
+        "EquipmentNotFound",
         "EquipmentUnfit", "IssueInvalid", "NoChangeProcess", "OperationInvalid",
         "OutputInvalid", "ProducerMayNotRelease", "ReasonRequired", "ReleaseRefused",
         "SerialConsumed", "SubstituteNotApproved", "WorkOrderInvalid", "WorkOrderNotFound",

@@ -182,3 +182,12 @@ class ReasonRequired(DomainError):
     status = 422
     title = N_("A reason is required.")
     help = "Returns, substitute approvals, dispositions, re-sequencing and cancellations need one."
+
+
+class DhrPdfUnavailable(DomainError):
+    code = "MT-PRODUCTION-DHR-PDF-UNAVAILABLE"
+    status = 503
+    title = N_("The device history record cannot be made as PDF on this server.")
+    help = ("PDF/A embeds its fonts, and no Chinese TrueType font is installed: run "
+            "`scripts/ensure-fonts.sh` (Debian's fonts-wqy-microhei) or set MEDTRACE_DHR_FONT. "
+            "The JSON record is unaffected.")

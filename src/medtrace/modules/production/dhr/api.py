@@ -9,18 +9,20 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from medtrace.modules.production.dhr import queries
+from medtrace.modules.production.errors import DhrPdfUnavailable
 from medtrace.modules.production.permissions import VIEW
 from medtrace.modules.production.schemas import AnyAnswer
 from medtrace.platform.actor import Actor
 from medtrace.platform.auth.permissions import require
 from medtrace.platform.web.deps import new_uow
+from medtrace.platform.web.openapi import problems
 
 router = APIRouter(prefix="/api/v1", tags=["production"])
 
 
 @router.get("/dhr/{code:path}", summary="Device history record of a lot or serial unit",
             operation_id="getDeviceHistoryRecord", response_model=AnyAnswer,
-            responses={200: {"content": {"application/pdf": {}}}})
+            responses={200: {"content": {"application/pdf": {}}}, **problems(503)})
 def get_dhr(request: Request, code: str = Path(min_length=1, max_length=400,
                                                description="Lot number, serial or raw UDI"),
             format: Literal["json", "pdf"] = "json",
@@ -35,7 +37,10 @@ def get_dhr(request: Request, code: str = Path(min_length=1, max_length=400,
     if format == "pdf":
         from medtrace.modules.production.dhr.web import pdf_of
 
-        body = pdf_of(record, locale)
+        try:
+            body = pdf_of(record, locale)
+        except RuntimeError as exc:  # no CJK font here: PDF/A cannot be made
+            raise DhrPdfUnavailable(str(exc)) from None
         name = f"DHR-{record['code']}.pdf".replace('"', "")
         return Response(body, media_type="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="{name}"'})
