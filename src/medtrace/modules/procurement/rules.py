@@ -8,14 +8,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from medtrace.platform.enums import LabelledEnum
 from medtrace.platform.i18n import N_
+from medtrace.platform.money import (  # noqa: F401  (the names purchasing always had)
+    CENT,
+    CURRENCIES,
+    HOME_CURRENCY,
+    MAX_RATE,
+    in_home_currency,
+    line_amount,
+    rate_problem,
+)
 
-#: the plant's own currency: workflow amounts are compared in it
-HOME_CURRENCY = "CNY"
-#: the currencies an order may be placed in
-CURRENCIES = ("CNY", "USD", "EUR", "JPY", "GBP", "HKD", "CHF", "KRW", "SGD", "AUD")
-#: an exchange rate to CNY is bounded: (0, MAX_RATE]
-MAX_RATE = Decimal(10000)
-CENT = Decimal("0.01")
 #: the over-receipt tolerance (percent of the ordered quantity) when the plant set none
 DEFAULT_OVER_RECEIPT_PERCENT = 0
 
@@ -73,32 +75,6 @@ def received_status(ordered: list[Decimal], received: list[Decimal]) -> OrderSta
     if any(got > 0 for got in received):
         return OrderStatus.PARTLY_RECEIVED
     return OrderStatus.APPROVED
-
-
-def line_amount(quantity: Decimal, unit_price: Decimal) -> Decimal:
-    return (quantity * unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def in_home_currency(amount: Decimal, currency: str, rate: Decimal | None) -> Decimal:
-    """An amount in CNY (the rate is CNY per one unit of ``currency``)."""
-    if currency == HOME_CURRENCY:
-        return amount
-    if rate is None:
-        raise ValueError("a foreign-currency amount needs its exchange rate")
-    return (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def rate_problem(currency: str, rate: Decimal | None) -> str | None:
-    """Why the exchange rate of an order in ``currency`` is not acceptable, or None."""
-    if currency not in CURRENCIES:
-        return "unknown currency"
-    if currency == HOME_CURRENCY:
-        return None if rate in (None, Decimal(1)) else "CNY has no exchange rate"
-    if rate is None:
-        return "required for a foreign currency"
-    if not (Decimal(0) < rate <= MAX_RATE):
-        return "out of range"
-    return None
 
 
 def over_receipt_limit(ordered: Decimal, percent: Decimal) -> Decimal:
