@@ -41,7 +41,7 @@ MODULES: tuple[str | tuple[str, ...], ...] = (
     "traceability",
     "inventory",
     "quality",
-    ("procurement", "production"),
+    ("procurement", "production", "sales"),
 )
 
 

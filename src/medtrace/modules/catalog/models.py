@@ -39,6 +39,7 @@ class Item(Audited, Base):
         "tracking": N_("Tracking"),
         "shelf_life_days": N_("Shelf life (days)"),
         "min_remaining_shelf_life_days": N_("Minimum remaining shelf life (days)"),
+        "certificate_required": N_("Certificate of conformity with each shipped lot"),
         "storage_min_c": N_("Storage minimum (°C)"),
         "storage_max_c": N_("Storage maximum (°C)"),
         "registration_number": N_("Registration number"),
@@ -62,6 +63,8 @@ class Item(Audited, Base):
     kind: Mapped[str] = mapped_column(String(12), default="finished", server_default="finished")
     shelf_life_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     min_remaining_shelf_life_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: every shipped lot gets a certificate of conformity (合格证)
+    certificate_required: Mapped[bool] = mapped_column(default=False, server_default="0")
     storage_min_c: Mapped[Decimal | None] = mapped_column(Quantity(), nullable=True)
     storage_max_c: Mapped[Decimal | None] = mapped_column(Quantity(), nullable=True)
     registration_number: Mapped[str | None] = mapped_column(String(100), nullable=True)

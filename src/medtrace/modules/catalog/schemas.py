@@ -37,6 +37,8 @@ class ItemWrite(BaseModel):
     kind: Literal["finished", "subassembly", "component"] = "finished"
     shelf_life_days: int | None = Field(default=None, ge=0, le=36500)
     min_remaining_shelf_life_days: int | None = Field(default=None, ge=0, le=36500)
+    certificate_required: bool = Field(default=False, description="Every shipped lot gets a "
+                                       "certificate of conformity (合格证)")
     storage_min_c: Decimal | None = Field(default=None, ge=-273, le=1000)
     storage_max_c: Decimal | None = Field(default=None, ge=-273, le=1000)
     registration_number: str | None = Field(default=None, max_length=100)
@@ -88,6 +90,7 @@ class ItemRead(BaseModel):
     kind: str
     shelf_life_days: int | None
     min_remaining_shelf_life_days: int | None
+    certificate_required: bool = False
     storage_min_c: Decimal | None
     storage_max_c: Decimal | None
     registration_number: str | None

@@ -470,6 +470,14 @@ def timeline(uow: UnitOfWork, thing: TraceObject, *, limit: int = 10000) -> dict
             "events": events}
 
 
+def last_event_of(uow: UnitOfWork, object_id: int, step: str) -> Event | None:
+    """The latest journal event of a step that names the thing (its QA release, say)."""
+    return uow.session.scalars(
+        select(Event).join(EventObject, EventObject.event_id == Event.id)
+        .where(EventObject.object_id == object_id, Event.step == step)
+        .order_by(Event.event_time.desc(), Event.id.desc()).limit(1)).first()
+
+
 def _zone(offset: str) -> dt.tzinfo:
     sign = -1 if offset.startswith("-") else 1
     hours, minutes = offset[1:].split(":")

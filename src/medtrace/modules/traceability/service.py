@@ -454,9 +454,9 @@ def _link_for_event(uow: UnitOfWork, event: Event, step: str, parent: TraceObjec
                     edge_kind: str | None) -> None:
     at = event.event_time
     if parent is not None and step == "packed":
-        for part in what:
-            link(uow, child=part.object, parent=parent, kind="packing", doc=event.doc, at=at,
-                 event=event)
+        for part in what:  # a lot's packed quantity rides on its link
+            link(uow, child=part.object, parent=parent, kind="packing", quantity=part.quantity,
+                 uom=part.uom, doc=event.doc, at=at, event=event)
     elif parent is not None and step == "unpacked":
         ids = [p.object.id for p in what]
         edges = uow.session.scalars(select(Edge).where(

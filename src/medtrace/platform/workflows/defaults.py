@@ -42,6 +42,7 @@ DEFAULTS = (
             "Corrective and preventive action (CAPA)"),
     Default("complaint", "quality.complaint", "投诉处理", "Complaint handling"),
     Default("change_control", "quality.change", "变更控制", "Change control"),
+    Default("sales_order", "sales.order", "销售订单例外审批", "Sales order exception approval"),
     Default("recall", "recall.recall", "召回决定", "Recall decision"),
 )
 

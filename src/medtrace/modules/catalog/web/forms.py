@@ -54,6 +54,8 @@ def read_item_form(form: Any, *, custom: dict[str, Any]) -> tuple[dict[str, Any]
     values |= {"packaging": packaging, "conversions": conversions}
 
     payload: dict[str, Any] = {name: values[name] or DEFAULTS.get(name) for name in SCALARS}
+    values["certificate_required"] = form.get("certificate_required") == "on"
+    payload["certificate_required"] = values["certificate_required"]
     payload["custom_fields"] = custom
     payload["conversions"] = [{"uom": row["uom"], "factor": row["factor"] or None}
                               for row in conversions]
@@ -76,7 +78,8 @@ def _shown(value: Any) -> str:
 def item_values(item: Item, custom: dict[str, Any]) -> dict[str, Any]:
     """The form's values for an item as it is stored."""
     values: dict[str, Any] = {name: _shown(getattr(item, name)) for name in SCALARS}
-    values |= {"code": item.code, "reason": "", "custom": custom}
+    values |= {"code": item.code, "reason": "", "custom": custom,
+               "certificate_required": bool(item.certificate_required)}
     values["packaging"] = [{name: _shown(getattr(p, name)) for name in PACKAGING}
                            for p in item.packaging]
     values["conversions"] = [{"uom": c.uom, "factor": _shown(c.factor)} for c in item.conversions]

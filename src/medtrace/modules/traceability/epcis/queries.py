@@ -128,6 +128,13 @@ def export_events(uow: UnitOfWork, *, code: str | None = None, item: str | None 
                       offset + limit if more else None)
 
 
+def events_document(uow: UnitOfWork, event_ids: list[int]) -> dict[str, Any]:
+    """The EPCIS 2.0 document of some journal events, in time order (an advance ship notice:
+    the packing and shipping events of one shipment)."""
+    events = sorted(_events(uow, list(event_ids)), key=lambda e: (e.event_time, e.id))
+    return render_document(uow, events, now=uow.now())
+
+
 def _aware(moment: dt.datetime, name: str) -> dt.datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise TraceInvalid(f"{name}: give the time with its zone (ISO 8601, e.g. "

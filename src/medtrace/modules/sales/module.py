@@ -1,0 +1,22 @@
+"""Sales and distribution: customers' sales terms and ship-tos, the price list, licence-checked
+quotations and orders with credit and price approval, FEFO allocation with customers'
+shelf-life minimums, scan-first picking on the handheld, SSCC packing, shipping with the
+journal's events, delivery note, certificates of conformity and advance ship notice, proof of
+delivery, customer returns into quarantine."""
+
+from medtrace.platform.modules import N_, Demo, Menu, Module, Tile
+
+MODULE = Module(
+    name="sales",
+    package="medtrace.modules.sales",
+    summary="Customers, prices, sales orders, FEFO picking, SSCC packing, shipping, returns.",
+    models=("medtrace.modules.sales.models",),
+    api=("medtrace.modules.sales.api:router",),
+    pages=("medtrace.modules.sales.web:router",),
+    menu=(Menu("sales", N_("Sales"), "/sales/orders", 700, "sales.order.view"),
+          Menu("sales.pick", N_("Picking"), "/sales/pick", 710, "sales.order.pick")),
+    tiles=(Tile("sales.orders", N_("Sales and shipping"), 700,
+                "medtrace.modules.sales.queries:order_figures", "sales.order.view",
+                section="waiting"),),
+    demo=(Demo("modules.sales", 70, "medtrace.modules.sales.demo:load"),),
+)
