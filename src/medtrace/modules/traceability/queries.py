@@ -470,12 +470,16 @@ def timeline(uow: UnitOfWork, thing: TraceObject, *, limit: int = 10000) -> dict
             "events": events}
 
 
-def last_event_of(uow: UnitOfWork, object_id: int, step: str) -> Event | None:
-    """The latest journal event of a step that names the thing (its QA release, say)."""
-    return uow.session.scalars(
-        select(Event).join(EventObject, EventObject.event_id == Event.id)
-        .where(EventObject.object_id == object_id, Event.step == step)
-        .order_by(Event.event_time.desc(), Event.id.desc()).limit(1)).first()
+def last_event_of(uow: UnitOfWork, object_id: int, step: str, *, role: str | None = None
+                  ) -> Event | None:
+    """The latest journal event of a step that names the thing (its QA release, say), in a
+    role when given (``parent``: the packing of a container, not its packing onto a pallet)."""
+    query = (select(Event).join(EventObject, EventObject.event_id == Event.id)
+             .where(EventObject.object_id == object_id, Event.step == step))
+    if role is not None:
+        query = query.where(EventObject.role == role)
+    return uow.session.scalars(query.order_by(Event.event_time.desc(), Event.id.desc())
+                               .limit(1)).first()
 
 
 def _zone(offset: str) -> dt.tzinfo:

@@ -40,7 +40,6 @@ def lot_parts(uow: UnitOfWork, picks: list[Pick]) -> list[Any]:
             units.append(pick.unit_id)
         elif pick.lot_id is not None:
             quantities[pick.lot_id] += pick.base_quantity
-    things = traceability.objects_by_id(uow, [*quantities, *units])
     lots = {lot_id: traceability.get_object_or_raise(uow, lot_id) for lot_id in quantities}
     uoms = {}
     for lot in lots.values():
@@ -48,7 +47,7 @@ def lot_parts(uow: UnitOfWork, picks: list[Pick]) -> list[Any]:
             uoms[lot.item_id] = catalog.get_item_or_raise(uow, lot.item_id).base_uom
     parts: list[Any] = [traceability.Part(lots[i], q, uoms[lots[i].item_id])
                         for i, q in quantities.items()]
-    parts.extend(things[u] for u in units)
+    parts.extend(traceability.get_object_or_raise(uow, u) for u in units)
     return parts
 
 

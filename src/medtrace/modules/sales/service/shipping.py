@@ -350,7 +350,8 @@ def advance_ship_notice(uow: UnitOfWork, shipment: Shipment) -> dict[str, Any]:
     packed: list[int] = []
     for package in uow.session.scalars(select(Package).where(
             Package.shipment_id == shipment.id)):
-        event = traceability.last_event_of(uow, package.trace_object_id, "packed")
+        event = traceability.last_event_of(uow, package.trace_object_id, "packed",
+                                           role="parent")
         if event is not None:
             packed.append(event.id)
     return traceability.events_document(uow, sorted(set(packed)) + list(shipment.event_ids))
