@@ -11,8 +11,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from medtrace.modules import catalog, inventory, partners, sales, traceability
 import medtrace.modules.traceability.permissions  # noqa: F401  (declares the trace view)
+from medtrace.modules import catalog, inventory, sales, traceability
 from medtrace.modules.catalog import ItemCreate
 from medtrace.modules.inventory import MoveCreate
 from medtrace.modules.partners import PartnerCreate

@@ -48,6 +48,7 @@ def _items(uow: UnitOfWork) -> dict[str, int]:
             shelf_life_days=shelf, base_uom=uom, registration_number=reg,
             registration_expiry=dt.date(2029, 12, 31) if reg else None,
             min_remaining_shelf_life_days=180 if shelf else None,
+            certificate_required=kinds.get(code, "finished") == "finished",
             packaging=[PackagingIn(level=i, name="unit" if i == 0 else "box", gtin=gtin(body),
                                    quantity=Decimal(qty)) for i, (body, qty) in
                        enumerate(levels)],

@@ -10,7 +10,12 @@ from medtrace.modules import catalog, partners
 from medtrace.modules.sales.errors import CustomerInvalid, PriceInvalid
 from medtrace.modules.sales.models import Customer, Price, ShelfLifeRule, ShipTo
 from medtrace.modules.sales.permissions import CUSTOMER_EDIT, PRICE_EDIT
-from medtrace.modules.sales.schemas import CustomerTerms, PriceWrite, ShelfLifeRuleWrite, ShipToWrite
+from medtrace.modules.sales.schemas import (
+    CustomerTerms,
+    PriceWrite,
+    ShelfLifeRuleWrite,
+    ShipToWrite,
+)
 from medtrace.modules.sales.service.common import ensure_may, problem, terms_of
 from medtrace.platform.actor import Actor
 from medtrace.platform.db.base import to_quantity

@@ -158,9 +158,9 @@ def _stock_rows(uow: UnitOfWork, item_id: int, thing: Any) -> list[dict[str, Any
 
 
 def _place(uow: UnitOfWork, line: OrderLine, thing: Any, rows: list[dict[str, Any]],
-           location: str | None, field: str) -> dict[str, Any]:
+           location: str | None, field: str, wanted: Decimal | None) -> dict[str, Any]:
     """The stock row the goods are picked from: the location scanned or given, else the one
-    allocated, else the only one holding them."""
+    allocated, else the only one holding them, else the first holding enough of them."""
     if location:
         wanted = inventory.get_location_or_raise(uow, location.strip())
         rows = [r for r in rows if r["location_id"] == wanted.id]
@@ -181,6 +181,13 @@ def _place(uow: UnitOfWork, line: OrderLine, thing: Any, rows: list[dict[str, An
     issuable = [r for r in rows if r["issuable"]]
     if len(issuable) == 1 or len(rows) == 1:
         return (issuable or rows)[0]
+    if wanted is not None:  # the first place (by code) with enough free of it
+        taken = committed(uow, line.item_id, besides_line=line.id)
+        for row in sorted(issuable, key=lambda r: r["location"]):
+            free = Decimal(row["quantity"]) - taken.get(
+                _key(row["location_id"], _thing_key(row)), Decimal(0))
+            if free >= wanted:
+                return row
     raise ScanRefused(f"{thing.code} is in several locations: say which",
                       errors=[problem("location", N_("in several locations: scan the "
                                                      "location"))])
@@ -227,19 +234,17 @@ def pick_for(uow: UnitOfWork, order: SalesOrder, data: PickIn, actor: Actor, fie
         raise ScanRefused(f"{item.code} is serialized: scan each unit",
                           errors=[problem(field, N_("a serialized item: scan each unit"))])
     line = _line_for(uow, order, item, field)
-    row = _place(uow, line, thing, _stock_rows(uow, item.id, thing), data.location, field)
+    given = Decimal(1) if thing.kind == "unit" else (
+        base_quantity(item, data.quantity, data.uom, "quantity") if data.quantity is not None
+        else scanned.pack_quantity)
+    row = _place(uow, line, thing, _stock_rows(uow, item.id, thing), data.location, field,
+                 given)
     _check_rules(uow, order, item, row, field)
     needed = line.base_quantity - line.shipped_base_quantity - open_picked(uow, line.id)
     free = Decimal(row["quantity"]) - committed(uow, item.id, besides_line=line.id).get(
         _key(row["location_id"], _thing_key(row)), Decimal(0))
-    if thing.kind == "unit":
-        quantity = Decimal(1)
-    elif data.quantity is not None:
-        quantity = base_quantity(item, data.quantity, data.uom, "quantity")
-    elif scanned.pack_quantity is not None:
-        quantity = scanned.pack_quantity
-    else:
-        quantity = min(needed, free, _allocated_here(uow, line, row) or needed)
+    quantity = given if given is not None else \
+        min(needed, free, _allocated_here(uow, line, row) or needed)
     if quantity <= 0 or quantity > free:
         raise ScanRefused(f"{free} free here, {quantity} asked",
                           errors=[problem("quantity", N_("more than is free at this location"),
