@@ -90,6 +90,7 @@ FIELD_LABELS: dict[str, str] = {
     "tracking_number": N_("Tracking number"),
     "delivered_at": N_("Delivered at"),
     "received_by": N_("Received by"),
+    "received_by_id": N_("Received by (user id)"),
     "delivery_note": N_("Proof of delivery note"),
     "event_ids": N_("Journal events"),
     "shipment_line_id": N_("Shipment line"),

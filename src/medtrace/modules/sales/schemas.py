@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -104,8 +104,8 @@ class PackIn(BaseModel):
                                          "numbering rule `sales.sscc`")
     picks: list[int] = Field(default_factory=list, max_length=1000,
                              description="Pick ids (a case)")
-    packages: list[str] = Field(default_factory=list, max_length=200,
-                                description="SSCCs of cases (a pallet)")
+    packages: list[Annotated[str, Field(min_length=18, max_length=20)]] = Field(
+        default_factory=list, max_length=200, description="SSCCs of cases (a pallet)")
 
 
 class ShipmentLineIn(BaseModel):
