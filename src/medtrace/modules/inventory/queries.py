@@ -61,6 +61,7 @@ class BalanceFilter:
     location: Location | None = None
     item_id: int | None = None
     lot_id: int | None = None
+    unit_id: int | None = None
     expiring_within_days: int | None = None
     include_zero: bool = False
     issuable: bool | None = None  # True: only stock that may be issued; False: only the rest
@@ -116,6 +117,8 @@ def balances(uow: UnitOfWork, wanted: BalanceFilter, *, limit: int = 200, offset
         query = query.where(Balance.item_id == wanted.item_id)
     if wanted.lot_id is not None:
         query = query.where(Balance.lot_id == wanted.lot_id)
+    if wanted.unit_id is not None:
+        query = query.where(Balance.unit_id == wanted.unit_id)
     if wanted.issuable is not None:
         clause = issuable_clause(uow, uow.today())
         query = query.where(clause if wanted.issuable else not_(clause))

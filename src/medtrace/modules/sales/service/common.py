@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from medtrace.modules import catalog, partners, traceability
 from medtrace.modules.sales import events, rules
@@ -151,11 +151,9 @@ def ensure_licensed(uow: UnitOfWork, customer_id: int, item_ids: list[int]) -> N
 
 def open_picked(uow: UnitOfWork, line_id: int) -> Decimal:
     """What is picked for a line and not shipped yet (base unit)."""
-    total = Decimal(0)
-    for quantity in uow.session.scalars(select(Pick.base_quantity).where(
-            Pick.order_line_id == line_id, Pick.status == rules.PickStatus.OPEN)):
-        total += quantity
-    return total
+    total = uow.session.scalar(select(func.sum(Pick.base_quantity)).where(
+        Pick.order_line_id == line_id, Pick.status == rules.PickStatus.OPEN))
+    return to_quantity(total) if total is not None else Decimal(0)
 
 
 def still_needed(uow: UnitOfWork, line: OrderLine) -> Decimal:

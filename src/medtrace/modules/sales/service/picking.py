@@ -40,18 +40,26 @@ def _key(location_id: int, thing_key: int) -> tuple[int, int]:
     return (location_id, thing_key)
 
 
-def committed(uow: UnitOfWork, item_id: int, *, besides_line: int | None = None
-              ) -> dict[tuple[int, int], Decimal]:
+def committed(uow: UnitOfWork, item_id: int, *, besides_line: int | None = None,
+              thing: Any = None) -> dict[tuple[int, int], Decimal]:
     """Stock of an item set aside at each (location, lot or unit): other lines' allocations and
-    every open pick (picked goods stay in their location until shipped)."""
+    every open pick (picked goods stay in their location until shipped); of one lot or unit
+    only, when ``thing`` says which."""
     found: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    query = select(Allocation).where(Allocation.item_id == item_id)
+    allocations = select(Allocation).where(Allocation.item_id == item_id)
+    picks = select(Pick).where(Pick.item_id == item_id, Pick.status == rules.PickStatus.OPEN)
     if besides_line is not None:
-        query = query.where(Allocation.order_line_id != besides_line)
-    for row in uow.session.scalars(query):
+        allocations = allocations.where(Allocation.order_line_id != besides_line)
+    if thing is not None and thing.kind == "unit":
+        allocations = allocations.where(Allocation.unit_id == thing.id)
+        picks = picks.where(Pick.unit_id == thing.id)
+    elif thing is not None:
+        allocations = allocations.where(Allocation.lot_id == thing.id,
+                                        Allocation.unit_id.is_(None))
+        picks = picks.where(Pick.lot_id == thing.id, Pick.unit_id.is_(None))
+    for row in uow.session.scalars(allocations):
         found[_key(row.location_id, row.unit_id or row.lot_id or 0)] += row.base_quantity
-    for pick in uow.session.scalars(select(Pick).where(Pick.item_id == item_id,
-                                                       Pick.status == rules.PickStatus.OPEN)):
+    for pick in uow.session.scalars(picks):
         found[_key(pick.location_id, pick.unit_id or pick.lot_id or 0)] += pick.base_quantity
     return found
 
@@ -147,12 +155,12 @@ def _line_for(uow: UnitOfWork, order: SalesOrder, item: Any, field: str) -> Orde
 
 
 def _stock_rows(uow: UnitOfWork, item_id: int, thing: Any) -> list[dict[str, Any]]:
-    lot_id = thing.id if thing.kind == "lot" else thing.lot_id
-    rows, _ = inventory.balances(uow, inventory.BalanceFilter(item_id=item_id, lot_id=lot_id),
-                                 limit=10**6)
     if thing.kind == "unit":
-        rows = [r for r in rows if r["unit_id"] == thing.id]
+        wanted = inventory.BalanceFilter(item_id=item_id, unit_id=thing.id)
     else:
+        wanted = inventory.BalanceFilter(item_id=item_id, lot_id=thing.id)
+    rows, _ = inventory.balances(uow, wanted, limit=10**6)
+    if thing.kind == "lot":
         rows = [r for r in rows if r["unit_id"] is None]
     return [r for r in rows if r["location_id"] is not None]
 
@@ -182,7 +190,7 @@ def _place(uow: UnitOfWork, line: OrderLine, thing: Any, rows: list[dict[str, An
     if len(issuable) == 1 or len(rows) == 1:
         return (issuable or rows)[0]
     if wanted is not None:  # the first place (by code) with enough free of it
-        taken = committed(uow, line.item_id, besides_line=line.id)
+        taken = committed(uow, line.item_id, besides_line=line.id, thing=thing)
         for row in sorted(issuable, key=lambda r: r["location"]):
             free = Decimal(row["quantity"]) - taken.get(
                 _key(row["location_id"], _thing_key(row)), Decimal(0))
@@ -241,7 +249,8 @@ def pick_for(uow: UnitOfWork, order: SalesOrder, data: PickIn, actor: Actor, fie
                  given)
     _check_rules(uow, order, item, row, field)
     needed = line.base_quantity - line.shipped_base_quantity - open_picked(uow, line.id)
-    free = Decimal(row["quantity"]) - committed(uow, item.id, besides_line=line.id).get(
+    free = Decimal(row["quantity"]) - committed(uow, item.id, besides_line=line.id,
+                                                thing=thing).get(
         _key(row["location_id"], _thing_key(row)), Decimal(0))
     quantity = given if given is not None else \
         min(needed, free, _allocated_here(uow, line, row) or needed)
@@ -281,10 +290,14 @@ def _shrink_allocation(uow: UnitOfWork, line: OrderLine, row: dict[str, Any],
                        quantity: Decimal) -> None:
     """What was picked comes off the line's allocation: the same lot and place first, then the
     allocations that expire last (a different lot was scanned)."""
-    rows = _line_allocations(uow, line)
-    same = [a for a in rows if a.location_id == row["location_id"]
-            and (a.unit_id or a.lot_id) == _thing_key(row)]
-    others = [a for a in reversed(rows) if a not in same]
+    mine = select(Allocation).where(Allocation.order_line_id == line.id)
+    same = list(uow.session.scalars(mine.where(
+        Allocation.location_id == row["location_id"],
+        (Allocation.unit_id == row["unit_id"]) if row["unit_id"] is not None
+        else (Allocation.lot_id == row["lot_id"]) & Allocation.unit_id.is_(None))))
+    covered = sum((a.base_quantity for a in same), Decimal(0))
+    others = [] if covered >= quantity else [
+        a for a in uow.session.scalars(mine.order_by(Allocation.id.desc())) if a not in same]
     left = quantity
     for allocation in same + others:
         if left <= 0:
