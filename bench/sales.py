@@ -40,7 +40,7 @@ from trace_bench import fresh_database
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "Bench-Sales-2026!"
-LOTS = 20
+LOTS = 20  # two are shipped per round: at most ten rounds
 
 
 def _actor(db: Any, username: str) -> Any:
@@ -140,12 +140,13 @@ def timed(db: Any, work: Any) -> float:
     return time.perf_counter() - began
 
 
-def one_round(db: Any, ids: dict[str, Any], units: int, serials: list[str]
+def one_round(db: Any, ids: dict[str, Any], units: int, serials: list[str], round_no: int
               ) -> tuple[dict[str, float], list[str]]:
     from medtrace.modules import sales, traceability
     from medtrace.platform.db.uow import UnitOfWork
 
     rep, picker = _actor(db, "bench.sales"), _actor(db, "bench.picker")
+    full, part = f"CL{2 * round_no:03d}", f"CL{2 * round_no + 1:03d}"  # lots this round takes
     with UnitOfWork(db) as uow:
         number = sales.create_order(uow, actor=rep, data=sales.SalesOrderCreate(
             customer="B-CUS", ship_to="DC", lines=[
@@ -167,7 +168,7 @@ def one_round(db: Any, ids: dict[str, Any], units: int, serials: list[str]
         for scan in scans[50:]:
             picks.append(sales.pick_scan(uow, ref=number, actor=picker,
                                          data=sales.PickIn(scan=scan)).id)
-        for lot, quantity in (("CL000", 1000), ("CL001", 500)):
+        for lot, quantity in ((full, 1000), (part, 500)):
             sales.pick_scan(uow, ref=number, actor=picker, data=sales.PickIn(
                 scan=f"01{ids['cath']}10{lot}", quantity=Decimal(quantity)))
 
@@ -186,14 +187,14 @@ def one_round(db: Any, ids: dict[str, Any], units: int, serials: list[str]
 
     def ship(uow: Any) -> None:
         shipment = sales.ship(uow, actor=picker, data=sales.ShipmentCreate(
-            sales_order=number, lines=[{"scan": cases[-1]}, {"scan": f"01{ids['cath']}10CL000"},
-                                       {"scan": f"01{ids['cath']}10CL001"}]))
+            sales_order=number, lines=[{"scan": cases[-1]}, {"scan": f"01{ids['cath']}10{full}"},
+                                       {"scan": f"01{ids['cath']}10{part}"}]))
         shipped.append(sales.shipment_view(uow, shipment))
 
     figures["ship"] = timed(db, ship)
     began = time.perf_counter()
     with UnitOfWork(db, write=False) as uow:
-        answer = traceability.forward(uow, traceability.resolve(uow, "CL001"))
+        answer = traceability.forward(uow, traceability.resolve(uow, part))
     figures["trace"] = time.perf_counter() - began
     problems = []
     units_out = sum(1 for line in shipped[0]["lines"] if line["serial"])
@@ -207,7 +208,8 @@ def one_round(db: Any, ids: dict[str, Any], units: int, serials: list[str]
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--units", type=int, default=500, help="pumps per order (>= 50)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds timed (default 3)")
+    parser.add_argument("--rounds", type=int, default=3, choices=range(1, 11),
+                        help="rounds timed (default 3, at most 10)")
     parser.add_argument("--database-url", help="default sqlite:///var/bench/sales.db; "
                         "a PostgreSQL database is dropped and recreated")
     args = parser.parse_args(argv)
@@ -227,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     problems: list[str] = []
     for round_no in range(args.rounds):
         serials = [f"S{n:07d}" for n in range(round_no * units, (round_no + 1) * units)]
-        found, wrong = one_round(db, ids, units, serials)
+        found, wrong = one_round(db, ids, units, serials, round_no)
         for key, value in found.items():
             figures[key].append(round(value, 3))
         problems += wrong
