@@ -124,3 +124,8 @@ def test_another_orders_allocation_is_not_allocated_again(db):
     view = _allocate(db, second)
     assert [(a["lot"], a["quantity"]) for a in view[0]["allocations"]] == [
         ("C-EARLY", "10"), ("C-LATE", "90")]
+    third = order(db, "DIST-B", [("S-CATH", "200", "20")])
+    view = _allocate(db, third)
+    assert view[0]["missing"] == "190"
+    reasons = {r["reason"]: r["quantity"] for r in view[0]["shortage"][0]["reasons"]}
+    assert reasons["allocated"] == "240"  # 140 to the first order, 100 to the second

@@ -93,10 +93,13 @@ def allocate_line(uow: UnitOfWork, order: SalesOrder, line: OrderLine) -> list[A
         short[rules.short_reason(row["not_issuable"])] += Decimal(row["quantity"])
     candidates = []
     for row in sorted(issuable, key=_fefo):
-        free = Decimal(row["quantity"]) - taken.get(_key(row["location_id"], _thing_key(row)),
-                                                    Decimal(0))
+        held_here = Decimal(row["quantity"])
+        claimed = min(taken.get(_key(row["location_id"], _thing_key(row)), Decimal(0)),
+                      held_here)
+        if claimed > 0:
+            short["allocated"] += claimed
+        free = held_here - claimed
         if free <= 0:
-            short["allocated"] += Decimal(row["quantity"])
             continue
         if floor is not None and row["days_left"] is not None and row["days_left"] < floor:
             short["shelf_life"] += free
