@@ -64,6 +64,7 @@ def _gtin(body: str) -> str:
 def setup(db: Any, units: int, rounds: int) -> dict[str, Any]:
     from medtrace.modules import catalog, inventory, partners, sales, traceability
     from medtrace.modules.catalog import ItemCreate
+    from medtrace.platform import numbering
     from medtrace.platform.actor import SYSTEM
     from medtrace.platform.auth import service as auth_service
     from medtrace.platform.db.uow import UnitOfWork
@@ -122,6 +123,8 @@ def setup(db: Any, units: int, rounds: int) -> dict[str, Any]:
                                                   actor=_actor(db, "bench.sales"))
         partners.decide_first_approval(uow, request.id, approve=True, password=PASSWORD,
                                        actor=_actor(db, "bench.qa"))
+        numbering.save_rule(uow, scope="sales.sscc", pattern="0697123499{SEQ:7}",
+                            check="gs1_mod10")
         rep = _actor(db, "bench.sales")
         sales.save_ship_to(uow, customer="B-CUS", actor=rep, data=sales.ShipToWrite(
             code="DC", name="DC", address="Bench road 1"))

@@ -18,6 +18,7 @@ from medtrace.modules.inventory import MoveCreate
 from medtrace.modules.partners import PartnerCreate
 from medtrace.modules.partners import service as partners_service
 from medtrace.modules.partners.schemas import DocumentWrite
+from medtrace.platform import numbering
 from medtrace.platform.actor import SYSTEM, Actor
 from medtrace.platform.db.session import Database
 from medtrace.platform.db.uow import UnitOfWork
@@ -140,6 +141,8 @@ def make_distributor(db: Database) -> dict[str, Any]:
             _approve_customer(db, ids[code])
     rep = who(db, "sal.rep")
     with UnitOfWork(db) as uow:
+        numbering.save_rule(uow, scope="sales.sscc", pattern="0697123459{SEQ:7}",
+                            check="gs1_mod10")
         for code in ("HOSP", "DIST", "DIST-B", "DIST2", "NOLIC"):
             sales.save_ship_to(uow, customer=code, data=sales.ShipToWrite(
                 code="MAIN", name=f"{code} main store", address="上海市浦东新区张江路 1 号",

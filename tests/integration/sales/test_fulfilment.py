@@ -229,3 +229,20 @@ def _receiver_with_qa(db):  # type: ignore[no-untyped-def]
     actor = who(db, "sal.picker")
     return type(actor)(actor.kind, actor.id, actor.name,
                        permissions=frozenset({*actor.permissions, "sales.return.disposition"}))
+
+
+def test_no_sscc_is_issued_before_the_plant_sets_its_company_prefix(db):
+    from medtrace.platform import numbering
+
+    ids = make_distributor(db)
+    number = order(db, "DIST", [("S-PUMP", "1", "30000")])
+    pick = _pick(db, number, unit_scan(ids["pump_gtin"], "PU-1"))
+    with UnitOfWork(db) as uow:
+        numbering.save_rule(uow, scope="sales.sscc", pattern="0697123459{SEQ:7}",
+                            check="gs1_mod10", active=False)
+    with pytest.raises(sales.PackingInvalid), UnitOfWork(db) as uow:
+        sales.pack(uow, ref=number, data=sales.PackIn(picks=[pick]), actor=who(db, "sal.picker"))
+    with UnitOfWork(db) as uow:  # a pre-printed label's SSCC still packs
+        case = sales.pack(uow, ref=number, data=sales.PackIn(
+            picks=[pick], sscc="(00)069712345000000014"), actor=who(db, "sal.picker"))
+        assert case.sscc == "069712345000000014"

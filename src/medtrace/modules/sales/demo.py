@@ -27,7 +27,7 @@ from medtrace.modules.sales.schemas import (
     ShipmentCreate,
     ShipToWrite,
 )
-from medtrace.platform import workflows
+from medtrace.platform import numbering, workflows
 from medtrace.platform.actor import SYSTEM
 from medtrace.platform.auth import roles
 from medtrace.platform.auth import service as auth_service
@@ -105,6 +105,9 @@ def _customers(uow: UnitOfWork) -> None:
 
 
 def _terms(uow: UnitOfWork) -> None:
+    # the plant's GS1 company prefix 6971234 (the catalog's GTINs), serial references from 1
+    numbering.save_rule(uow, scope="sales.sscc", pattern="06971234{SEQ:9}", check="gs1_mod10",
+                        description="GS1 company prefix 6971234")
     rep = _actor(uow, "chen.jie")
     for code, limit, days, pay in (("CUS-RENJI", "2000000", 365, 60),
                                    ("CUS-ZJKJ", "500000", 180, 30),

@@ -99,12 +99,12 @@ class PackIn(BaseModel):
     """A case of open picks, or a pallet of cases, of one order."""
 
     kind: Literal["case", "pallet"] = "case"
-    sscc: str | None = Field(default=None, min_length=18, max_length=20,
+    sscc: str | None = Field(default=None, min_length=18, max_length=30,
                              description="Pre-printed SSCC; default: the next of the "
                                          "numbering rule `sales.sscc`")
     picks: list[int] = Field(default_factory=list, max_length=1000,
                              description="Pick ids (a case)")
-    packages: list[Annotated[str, Field(min_length=18, max_length=20)]] = Field(
+    packages: list[Annotated[str, Field(min_length=18, max_length=30)]] = Field(
         default_factory=list, max_length=200, description="SSCCs of cases (a pallet)")
 
 

@@ -44,9 +44,10 @@ NUMBERS = {
     "sales.shipment": ("DN-{YYYY}-{SEQ:5}", N_("Shipment (delivery note) numbers")),
     "sales.certificate": ("COC-{YYYY}-{SEQ:6}", N_("Certificate of conformity numbers")),
     "sales.return": ("RMA-{YYYY}-{SEQ:5}", N_("Customer return numbers")),
-    # extension digit 0, the GS1 company prefix, a serial reference; the check digit last
-    "sales.sscc": ("0695012340{SEQ:7}", N_("SSCCs of cases and pallets (GS1 mod-10 check "
-                                           "digit appended)")),
+    # extension digit, the plant's GS1 company prefix, a serial reference, the check digit:
+    # no default (see ``next_number``); the pattern here is only the example shown
+    "sales.sscc": ("0{prefix}{SEQ:n}", N_("SSCCs of cases and pallets (GS1 mod-10 check "
+                                          "digit appended)")),
 }
 for _kind, (_pattern, _label) in NUMBERS.items():
     numbering.register_kind(_kind, _label)
@@ -54,8 +55,17 @@ for _kind, (_pattern, _label) in NUMBERS.items():
 
 def next_number(uow: UnitOfWork, kind: str) -> str:
     """The next number of a sales document; the first one sets up the default rule, which an
-    administrator may change on the numbering page (the SSCC rule: to the plant's own GS1
-    company prefix)."""
+    administrator may change on the numbering page. SSCCs have no default: they carry the
+    plant's own GS1 company prefix, which an administrator sets in the rule ``sales.sscc``
+    (e.g. ``0{prefix}{SEQ:n}`` with the GS1 mod-10 check character, 18 digits in all)."""
+    if kind == "sales.sscc" and numbering.find_rule(uow, kind) is None:
+        from medtrace.modules.sales.errors import PackingInvalid
+
+        raise PackingInvalid("no SSCC numbering rule: set the plant's GS1 company prefix",
+                             errors=[problem("sscc", N_(
+                                 "no SSCC numbering rule yet: an administrator sets the plant's "
+                                 "GS1 company prefix in the numbering rule sales.sscc, or scan "
+                                 "a pre-printed SSCC label"))])
     if numbering.find_rule(uow, kind) is None:
         numbering.save_rule(uow, scope=kind, pattern=NUMBERS[kind][0],
                             reset="never" if kind == "sales.sscc" else "yearly",

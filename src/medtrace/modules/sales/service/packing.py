@@ -51,10 +51,19 @@ def lot_parts(uow: UnitOfWork, picks: list[Pick]) -> list[Any]:
     return parts
 
 
+def scanned_sscc(text: str) -> str | None:
+    """The SSCC of a scanned or typed logistics label: 18 digits, ``00`` or ``(00)`` before
+    them, a scanner's symbology identifier (``]C1``) first; None when it is not one."""
+    raw = (text or "").strip()
+    if raw[:1] == "]" and len(raw) > 3:
+        raw = raw[3:]
+    return traceability.normalize_sscc(raw)
+
+
 def _sscc(uow: UnitOfWork, given: str | None) -> str:
     if not given:
         return next_number(uow, "sales.sscc")
-    code = traceability.normalize_sscc(given)
+    code = scanned_sscc(given)
     if code is None:
         raise _refuse("sscc", N_("not an SSCC: 18 digits with the GS1 check digit"),
                       f"{given!r} is not an SSCC")
@@ -119,7 +128,7 @@ def _cases_to_stack(uow: UnitOfWork, order: SalesOrder, data: PackIn) -> list[Pa
     cases = []
     problems = []
     for index, given in enumerate(data.packages):
-        code = traceability.normalize_sscc(given)
+        code = scanned_sscc(given)
         case = uow.session.scalar(select(Package).where(Package.sscc == code)) if code else None
         if case is None or case.order_id != order.id or case.kind != "case" \
                 or case.parent_id is not None or case.shipment_id is not None:
@@ -140,7 +149,7 @@ def unpack(uow: UnitOfWork, *, ref: str, sscc: str, actor: Actor) -> Package:
     cases are loose again and the containment is reversed in the journal."""
     ensure_may(actor, PICK)
     order = get_order_or_raise(uow, ref)
-    code = traceability.normalize_sscc(sscc) or sscc
+    code = scanned_sscc(sscc) or sscc
     package = uow.session.scalar(select(Package).where(Package.sscc == code,
                                                        Package.order_id == order.id))
     if package is None or package.shipment_id is not None:

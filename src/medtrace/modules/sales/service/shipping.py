@@ -46,7 +46,7 @@ from medtrace.modules.sales.service.common import (
     set_status,
     shelf_life_floor,
 )
-from medtrace.modules.sales.service.packing import inside, lot_parts
+from medtrace.modules.sales.service.packing import inside, lot_parts, scanned_sscc
 from medtrace.modules.sales.service.picking import open_picks, pick_for
 from medtrace.platform.actor import Actor
 from medtrace.platform.db.uow import UnitOfWork
@@ -80,7 +80,7 @@ def _from_scan(uow: UnitOfWork, order: SalesOrder, index: int, line: ShipmentLin
     """The picks one shipment line names: a package's contents, a unit's pick, or open picks
     of a lot up to the quantity; what is not picked yet is picked now, by the same rules."""
     field = f"lines.{index}.scan"
-    code = traceability.normalize_sscc(line.scan)
+    code = scanned_sscc(line.scan)
     if code is not None:
         package = uow.session.scalar(select(Package).where(Package.sscc == code))
         if package is not None:

@@ -2,13 +2,14 @@
 
 ReportLab's canvas draws the pages directly, as ``traceability/web/pdf.py`` does, because a
 1,000-unit lot has thousands of rows; its open-source version has no PDF/A mode (no pdfaid
-metadata, no output intent), so pikepdf's ``pdfa.save`` then adds the XMP metadata and the
-sRGB output intent, and checks the bytes it wrote against its allowlist of veraPDF's PDF/A-2b
-rules before they are returned. WeasyPrint (``pdf_variant="pdf/a-2b"``) was rejected: it took
-about 50 s for a 5,000-row table on a 2-core machine, where this takes about a second. All text
-is drawn with one embedded TrueType-outline CJK font (WenQuanYi Micro Hei from Debian's
-``fonts-wqy-microhei`` by default, see ``locate_cjk_font``), subset by ReportLab, since PDF/A
-forbids the non-embedded Adobe CID fonts and the standard 14 fonts."""
+metadata, no output intent), so ``platform.pdf.pdfa.as_pdfa`` (pikepdf's ``pdfa.save``) then
+adds the XMP metadata and the sRGB output intent, and checks the bytes it wrote against its
+allowlist of veraPDF's PDF/A-2b rules before they are returned. WeasyPrint
+(``pdf_variant="pdf/a-2b"``) was rejected: it took about 50 s for a 5,000-row table on a 2-core
+machine, where this takes about a second. All text is drawn with one embedded TrueType-outline
+CJK font (WenQuanYi Micro Hei from Debian's ``fonts-wqy-microhei`` by default, see
+``platform.pdf.font``), subset by ReportLab, since PDF/A forbids the non-embedded Adobe CID
+fonts and the standard 14 fonts."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from medtrace.modules.production.dhr.web.font import (
+from medtrace.platform.i18n import N_
+from medtrace.platform.pdf.font import (
     FONT_ENV,
     FONT_PACKAGE,
     TOKENS,
@@ -31,7 +33,7 @@ from medtrace.modules.production.dhr.web.font import (
     locate_cjk_font,
     register_font,
 )
-from medtrace.platform.i18n import N_
+from medtrace.platform.pdf.pdfa import as_pdfa
 
 __all__ = ["FONT_ENV", "FONT_PACKAGE", "LABEL_KEYS", "locate_cjk_font", "render_dhr_pdf"]
 
@@ -457,7 +459,7 @@ def render_dhr_pdf(dhr: dict, *, locale: str, labels: Mapping[str, str]) -> byte
         (t("Signed by"), _text(release.get("signed_by")), 1),
         (t("Signed at"), _text(release.get("at")), 1),
     ])
-    return _as_pdfa(doc.finish())
+    return as_pdfa(doc.finish())
 
 
 def _tables(dhr: Mapping[str, Any], t: _Labels
@@ -539,21 +541,3 @@ def _tables(dhr: Mapping[str, Any], t: _Labels
             c(t("Meaning")), c(t("Signer")), c(t("Signed at")),
             c(t("Comment"), lines=4)], signatures, 7),
     ]
-
-
-# --- PDF/A -------------------------------------------------------------------------------
-
-def _as_pdfa(data: bytes) -> bytes:
-    """ReportLab's PDF made PDF/A-2b by pikepdf: XMP metadata declaring the conformance, with
-    dc:title and the rest agreeing with the document info, and an sRGB output intent; the
-    written bytes are validated, and ``pikepdf.pdfa.PdfaError`` is raised if they fail."""
-    import pikepdf
-    from pikepdf import pdfa
-
-    out = io.BytesIO()
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        for page in pdf.pages:  # ReportLab writes an empty transition dictionary: no effect
-            if page.obj.get("/Trans") == pikepdf.Dictionary():
-                del page.obj["/Trans"]
-        pdfa.save(pdf, out, "2b")
-    return out.getvalue()

@@ -1,7 +1,9 @@
-"""The font of the device history record PDF/A: a TrueType-outline CJK font found on the
-machine (``MEDTRACE_DHR_FONT``, else Debian's and Fedora's known paths), registered once per
-process, measuring and fitting text to columns. PDF/A embeds every font, so the non-embedded
-Adobe CID fonts and the standard 14 fonts cannot be used."""
+"""The font of MedTrace's PDF/A documents (the device history record, the delivery note, the
+certificate of conformity...): a TrueType-outline CJK font found on the machine
+(``MEDTRACE_PDF_FONT``, or the older ``MEDTRACE_DHR_FONT``, else Debian's and Fedora's known
+paths), registered once per process, measuring, cleaning and fitting text to columns. PDF/A
+embeds every font, so the non-embedded Adobe CID fonts and the standard 14 fonts cannot be
+used: a document draws all of its text, Chinese and Latin, with this one font."""
 
 from __future__ import annotations
 
@@ -19,9 +21,12 @@ _CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 TOKENS = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+\s*|\s+")  # wrap points: CJK characters, words
 _CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
-FONT_ENV = "MEDTRACE_DHR_FONT"
+FONT_ENV = "MEDTRACE_PDF_FONT"
 """A TrueType-outline font file (``.ttf``, or ``.ttc`` with ``#index`` for a face other than
 the first) used instead of the fonts searched for."""
+LEGACY_FONT_ENV = "MEDTRACE_DHR_FONT"
+"""The name ``FONT_ENV`` had when only the device history record was a PDF: still read when
+``FONT_ENV`` is not set."""
 FONT_PACKAGE = "fonts-wqy-microhei"
 """The Debian package that ``scripts/ensure-fonts.sh`` installs."""
 
@@ -40,14 +45,17 @@ _CJK_PROBE = "器械生产记录批号"
 # --- the font --------------------------------------------------------------------------------
 
 def locate_cjk_font() -> tuple[str, int]:
-    """The path and face index of the CJK TrueType font to embed: ``MEDTRACE_DHR_FONT`` when
-    set, else the first known location that exists. Raises RuntimeError when there is none."""
-    override = os.environ.get(FONT_ENV, "").strip()
-    if override:
+    """The path and face index of the CJK TrueType font to embed: ``MEDTRACE_PDF_FONT`` (else
+    ``MEDTRACE_DHR_FONT``) when set, else the first known location that exists. Raises
+    RuntimeError when there is none."""
+    for variable in (FONT_ENV, LEGACY_FONT_ENV):
+        override = os.environ.get(variable, "").strip()
+        if not override:
+            continue
         path, _, index = override.partition("#")
         index = index.strip()
         if not os.path.isfile(path) or (index and not index.isdigit()):
-            raise RuntimeError(f"{FONT_ENV}={override!r} names no font file (expected a "
+            raise RuntimeError(f"{variable}={override!r} names no font file (expected a "
                                "TrueType .ttf, or .ttc with an optional #face-index); unset it "
                                f"to use the Debian package {FONT_PACKAGE}'s font")
         return path, int(index or 0)
@@ -55,7 +63,7 @@ def locate_cjk_font() -> tuple[str, int]:
         if os.path.isfile(path):
             return path, index
     raise RuntimeError(
-        "No Chinese TrueType font for the device history record PDF: install the Debian "
+        "No Chinese TrueType font for PDF/A documents: install the Debian "
         f"package {FONT_PACKAGE} (scripts/ensure-fonts.sh does it), or set {FONT_ENV} to a "
         "TrueType-outline .ttf/.ttc font (a CFF-based .otf such as Noto Sans CJK cannot be "
         "embedded by ReportLab)")
@@ -131,7 +139,7 @@ class Font:
 @functools.cache
 def register_font(path: str, index: int) -> Font:
     """The font registered with ReportLab once per process (per path and face)."""
-    name = f"MedTraceDHR-{zlib.crc32(f'{path}#{index}'.encode()):08x}"
+    name = f"MedTraceCJK-{zlib.crc32(f'{path}#{index}'.encode()):08x}"
     try:
         font = TTFont(name, path, subfontIndex=index)
     except Exception as exc:  # TTFError, or whatever a damaged file makes the parser raise
@@ -141,8 +149,8 @@ def register_font(path: str, index: int) -> Font:
     glyphs = frozenset(font.face.charToGlyph)
     missing = [c for c in _CJK_PROBE + "".join(map(chr, range(32, 127))) if ord(c) not in glyphs]
     if missing:
-        raise RuntimeError(f"{path} lacks {''.join(missing)!r}: the device history record needs "
-                           f"a font with Chinese and Latin glyphs, such as {FONT_PACKAGE}'s")
+        raise RuntimeError(f"{path} lacks {''.join(missing)!r}: PDF/A documents need a font "
+                           f"with Chinese and Latin glyphs, such as {FONT_PACKAGE}'s")
     pdfmetrics.registerFont(font)
     return Font(name, glyphs, "…" if ord("…") in glyphs else "...")
 
