@@ -2,10 +2,11 @@
 # Makes sure a Chinese TrueType font exists for the device history record PDF/A, which must embed
 # every font it uses: Debian's fonts-wqy-microhei (WenQuanYi Micro Hei, TrueType outlines that
 # ReportLab can subset). Without one, rendering that PDF raises an error naming the package and
-# its tests skip with a reason. MEDTRACE_DHR_FONT may name another TrueType .ttf/.ttc instead.
+# its tests skip with a reason. MEDTRACE_PDF_FONT (or the older MEDTRACE_DHR_FONT) may name
+# another TrueType .ttf/.ttc instead.
 set -u
 package=fonts-wqy-microhei
-override="${MEDTRACE_DHR_FONT:-}"
+override="${MEDTRACE_PDF_FONT:-${MEDTRACE_DHR_FONT:-}}"
 for candidate in "${override%%#*}" \
     /usr/share/fonts/truetype/wqy/wqy-microhei.ttc \
     /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc \
@@ -30,5 +31,5 @@ if command -v apt-get >/dev/null 2>&1; then
   echo "could not install $package: the DHR PDF cannot be made and its tests will be skipped" >&2
   exit 0
 fi
-echo "no Chinese font and no apt-get: install WenQuanYi Micro Hei or set MEDTRACE_DHR_FONT" >&2
+echo "no Chinese font and no apt-get: install WenQuanYi Micro Hei or set MEDTRACE_PDF_FONT" >&2
 exit 0
