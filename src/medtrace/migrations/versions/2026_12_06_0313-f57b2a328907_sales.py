@@ -142,7 +142,7 @@ def upgrade() -> None:
     sa.Column('tracking_number', sa.String(length=60), nullable=False),
     sa.Column('delivered_at', mt.UTCDateTime(), nullable=True),
     sa.Column('received_by', sa.String(length=100), nullable=True),
-    sa.Column('delivery_note', sa.Text(), nullable=False),
+    sa.Column('delivery_remark', sa.Text(), nullable=False),
     sa.Column('event_ids', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['partners_partner.id'], name=op.f('fk_sales_shipment_customer_id_partners_partner')),
     sa.ForeignKeyConstraint(['order_id'], ['sales_order.id'], name=op.f('fk_sales_shipment_order_id_sales_order')),

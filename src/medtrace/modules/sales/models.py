@@ -91,7 +91,7 @@ FIELD_LABELS: dict[str, str] = {
     "delivered_at": N_("Delivered at"),
     "received_by": N_("Received by"),
     "received_by_id": N_("Received by (user id)"),
-    "delivery_note": N_("Proof of delivery note"),
+    "delivery_remark": N_("Proof of delivery note"),
     "event_ids": N_("Journal events"),
     "shipment_line_id": N_("Shipment line"),
     "reason": N_("Reason"),
@@ -323,7 +323,7 @@ class Shipment(Audited, Base):
     tracking_number: Mapped[str] = mapped_column(String(60), default="")
     delivered_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     received_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    delivery_note: Mapped[str] = mapped_column(Text, default="")
+    delivery_remark: Mapped[str] = mapped_column(Text, default="")
     #: the journal's shipped events (the advance ship notice is rendered from them)
     event_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
 

@@ -4,7 +4,7 @@ shelf-life minimums, scan-first picking on the handheld, SSCC packing, shipping 
 journal's events, delivery note, certificates of conformity and advance ship notice, proof of
 delivery, customer returns into quarantine."""
 
-from medtrace.platform.modules import N_, Demo, Menu, Module, Tile
+from medtrace.platform.modules import N_, Command, Demo, Menu, Module, Tile
 
 MODULE = Module(
     name="sales",
@@ -14,6 +14,8 @@ MODULE = Module(
     api=("medtrace.modules.sales.api:router",
          "medtrace.modules.sales.documents.api:router"),
     pages=("medtrace.modules.sales.web:router",),
+    commands=(Command("sales", "medtrace.modules.sales.cli:app",
+                      "Sales: orders, shipments, advance ship notices (read only)."),),
     menu=(Menu("sales", N_("Sales"), "/sales/orders", 700, "sales.order.view"),
           Menu("sales.pick", N_("Picking"), "/sales/pick", 710, "sales.order.pick")),
     tiles=(Tile("sales.orders", N_("Sales and shipping"), 700,

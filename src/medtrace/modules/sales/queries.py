@@ -228,7 +228,7 @@ def shipment_view(uow: UnitOfWork, shipment: Shipment) -> dict[str, Any]:
         "shipped_at": shipment.shipped_at.isoformat(), "shipped_by": shipment.shipped_by,
         "carrier": shipment.carrier, "tracking_number": shipment.tracking_number,
         "delivered_at": shipment.delivered_at.isoformat() if shipment.delivered_at else None,
-        "received_by": shipment.received_by, "delivery_note": shipment.delivery_note,
+        "received_by": shipment.received_by, "delivery_remark": shipment.delivery_remark,
         "lines": [{**_stock_line(names, line, line.base_quantity),
                    "item_name": names.item(line.item_id).name_zh,
                    "item_name_en": names.item(line.item_id).name_en,

@@ -332,7 +332,8 @@ class ShipmentRead(BaseModel):
     tracking_number: str
     delivered_at: str | None
     received_by: str | None
-    delivery_note: str
+    delivery_remark: str = Field(description="The proof of delivery's remark (the PDF delivery "
+                                             "note is at documents.delivery_note)")
     lines: list[ShipmentLineRead]
     containers: list[ContainerRead]
     certificates: list[CertificateRead]

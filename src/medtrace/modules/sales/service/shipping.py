@@ -393,7 +393,7 @@ def confirm_delivery(uow: UnitOfWork, *, number: str, data: DeliveryIn, actor: A
     shipment.status = rules.ShipmentStatus.DELIVERED
     shipment.delivered_at = moment.astimezone(dt.UTC)
     shipment.received_by = data.received_by
-    shipment.delivery_note = data.note
+    shipment.delivery_remark = data.note
     uow.session.flush()
     uow.publish(events.ShipmentDelivered(number=shipment.number, customer=customer.code,
                                          delivered_at=moment.isoformat(),
