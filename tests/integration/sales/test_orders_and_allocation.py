@@ -129,3 +129,39 @@ def test_another_orders_allocation_is_not_allocated_again(db):
     assert view[0]["missing"] == "190"
     reasons = {r["reason"]: r["quantity"] for r in view[0]["shortage"][0]["reasons"]}
     assert reasons["allocated"] == "240"  # 140 to the first order, 100 to the second
+
+
+def _decide(db, number, username, decision):  # type: ignore[no-untyped-def]
+    from medtrace.modules.sales.models import SalesOrder
+    from medtrace.platform import workflows
+    from medtrace.platform.workflows.models import WorkflowInstance, WorkflowTask
+    from tests.factories.auth import PASSWORD
+
+    with UnitOfWork(db) as uow:
+        order_id = uow.session.scalar(select(SalesOrder.id).where(SalesOrder.number == number))
+        instance = uow.session.scalar(select(WorkflowInstance).where(
+            WorkflowInstance.record_id == str(order_id),
+            WorkflowInstance.record_type == "sales.order"))
+        task = uow.session.scalar(select(WorkflowTask).where(
+            WorkflowTask.instance_id == instance.id, WorkflowTask.status == "open"))
+        workflows.complete_task(uow, task_id=task.id, decision=decision,
+                                actor=who(db, username), password=PASSWORD)
+        return task.element_id
+
+
+def test_management_approves_a_price_exception_and_finance_a_credit_one(db):
+    from tests.factories.auth import make_role, make_user
+
+    make_distributor(db)
+    publish_sales_process(db)
+    for role in ("management", "finance"):
+        make_role(db, role, ["sales.order.view"])
+        make_user(db, f"sal.{role}", roles=[role])
+    cheap = order(db, "DIST", [("S-CATH", "10", "15")])
+    assert _decide(db, cheap, "sal.management", "approve") == "management_approval"
+    over = order(db, "DIST", [("S-PUMP", "7", "30000")])  # 210,000 CNY over a 200,000 limit
+    assert _decide(db, over, "sal.management", "approve") == "management_approval"
+    assert _decide(db, over, "sal.finance", "reject") == "finance_approval"
+    with UnitOfWork(db, write=False) as uow:
+        assert sales.get_order_or_raise(uow, cheap).status == "confirmed"
+        assert sales.get_order_or_raise(uow, over).status == "rejected"
