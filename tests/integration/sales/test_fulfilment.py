@@ -246,3 +246,27 @@ def test_no_sscc_is_issued_before_the_plant_sets_its_company_prefix(db):
         case = sales.pack(uow, ref=number, data=sales.PackIn(
             picks=[pick], sscc="(00)069712345000000014"), actor=who(db, "sal.picker"))
         assert case.sscc == "069712345000000014"
+
+
+def test_a_shipment_keeps_the_address_and_registration_it_left_with(db):
+    from medtrace.modules import catalog
+
+    ids = make_distributor(db)
+    number = order(db, "DIST", [("S-CATH", "10", "20")])
+    shipped = _ship(db, number, [{"scan": lot_scan(ids["cath_gtin"], "C-EARLY"),
+                                  "quantity": "10"}])
+    with UnitOfWork(db, context={"reason": "registration renewed"}) as uow:
+        sales.save_ship_to(uow, customer="DIST", data=sales.ShipToWrite(
+            code="MAIN", name="moved store", address="new address 9"), actor=who(db, "sal.rep"))
+        item = catalog.get_item_or_raise(uow, ids["cath"])
+        registered = item.registration_number
+        item.registration_number = "国械注准20999999999"
+    with UnitOfWork(db, write=False) as uow:
+        again = sales.shipment_view(uow, sales.get_shipment_or_raise(uow, shipped["number"]))
+        certificate = sales_queries.shipment_view(
+            uow, sales.get_shipment_or_raise(uow, shipped["number"]))["certificates"][0]
+        from medtrace.modules.sales.documents import queries as documents
+
+        printed = documents.certificate(uow, shipped["number"], certificate["number"])
+    assert again["ship_to_address"] == shipped["ship_to_address"] == "上海市浦东新区张江路 1 号"
+    assert printed["registration_number"] == registered

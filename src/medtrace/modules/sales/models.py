@@ -106,7 +106,10 @@ FIELD_LABELS: dict[str, str] = {
     "made_on": N_("Manufacture date"),
     "released_on": N_("Released on"),
     "released_by": N_("Released by"),
-    "issued_at": N_("Issued at"),
+    "issued_at": N_("Date of issue"),
+    "addressee": N_("Customer and ship-to as shipped"),
+    "registration_number": N_("Registration certificate number"),
+    "registration_expiry": N_("Registration valid until"),
 }
 
 
@@ -326,6 +329,9 @@ class Shipment(Audited, Base):
     delivery_remark: Mapped[str] = mapped_column(Text, default="")
     #: the journal's shipped events (the advance ship notice is rendered from them)
     event_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    #: the customer's names and the ship-to address as they were when the goods left: a
+    #: delivery note printed again shows them, not what the master data says later
+    addressee: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class ShipmentLine(Audited, Base):
@@ -371,6 +377,9 @@ class Certificate(Audited, Base):
     expiry: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     released_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     released_by: Mapped[str] = mapped_column(String(100), default="")
+    #: the item's registration certificate as it was at shipment
+    registration_number: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    registration_expiry: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

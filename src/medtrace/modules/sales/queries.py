@@ -214,17 +214,19 @@ def shipment_view(uow: UnitOfWork, shipment: Shipment) -> dict[str, Any]:
         Package.shipment_id == shipment.id).order_by(Package.id)))
     certificates = list(uow.session.scalars(select(Certificate).where(
         Certificate.shipment_id == shipment.id).order_by(Certificate.id)))
+    kept = shipment.addressee or {}  # as shipped; older rows: the master data
     return {
         "number": shipment.number, "status": shipment.status,
         "sales_order": order.number if order else None,
         "customer_reference": order.customer_reference if order else "",
-        "customer": customer.code, "customer_name": customer.name_zh,
-        "customer_name_en": customer.name_en,
+        "customer": customer.code,
+        "customer_name": kept.get("customer_name", customer.name_zh),
+        "customer_name_en": kept.get("customer_name_en", customer.name_en),
         "ship_to": ship_to.code if ship_to else None,
-        "ship_to_name": ship_to.name if ship_to else None,
-        "ship_to_address": ship_to.address if ship_to else None,
-        "ship_to_contact": ship_to.contact if ship_to else None,
-        "ship_to_phone": ship_to.phone if ship_to else None,
+        "ship_to_name": kept.get("ship_to_name", ship_to.name if ship_to else None),
+        "ship_to_address": kept.get("ship_to_address", ship_to.address if ship_to else None),
+        "ship_to_contact": kept.get("ship_to_contact", ship_to.contact if ship_to else None),
+        "ship_to_phone": kept.get("ship_to_phone", ship_to.phone if ship_to else None),
         "shipped_at": shipment.shipped_at.isoformat(), "shipped_by": shipment.shipped_by,
         "carrier": shipment.carrier, "tracking_number": shipment.tracking_number,
         "delivered_at": shipment.delivered_at.isoformat() if shipment.delivered_at else None,

@@ -61,8 +61,8 @@ def delivery_note(uow: UnitOfWork, number: str) -> dict[str, Any]:
 
 def certificate(uow: UnitOfWork, number: str, certificate_number: str) -> dict[str, Any]:
     """The certificate of conformity ``certificate_number`` of the shipment ``number``: the
-    lot and its dates and QA release as certified at shipment, the item's names, class,
-    registration certificate and UDI-DI from the catalog, the manufacturer (the item's, else
+    lot and its dates, QA release and the item's registration certificate as certified at
+    shipment, the item's names, class and UDI-DI from the catalog, the manufacturer (the item's, else
     our company). Raises ShipmentNotFound, or NotFound for a certificate of no such shipment."""
     shipment = get_shipment_or_raise(uow, number)
     found = uow.session.scalar(select(Certificate).where(
@@ -82,8 +82,8 @@ def certificate(uow: UnitOfWork, number: str, certificate_number: str) -> dict[s
         "manufacturer": {"name_zh": maker.name_zh, "name_en": maker.name_en} if maker
         else ours,
         "item": item.code, "item_name": item.name_zh, "item_name_en": item.name_en,
-        "class_cn": item.class_cn, "registration_number": item.registration_number,
-        "registration_expiry": _day(item.registration_expiry),
+        "class_cn": item.class_cn, "registration_number": found.registration_number,
+        "registration_expiry": _day(found.registration_expiry),
         "udi_di": catalog.gtins_by_item(uow, [item.id]).get(item.id),
         "lot": found.lot_code, "quantity": queries.amount(found.base_quantity),
         "uom": item.base_uom, "made_on": _day(found.made_on), "expiry": _day(found.expiry),

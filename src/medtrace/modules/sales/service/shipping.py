@@ -196,7 +196,8 @@ def ship(uow: UnitOfWork, *, data: ShipmentCreate, actor: Actor) -> Shipment:
                         customer_id=customer.id, ship_to_id=ship_to.id,
                         status=rules.ShipmentStatus.SHIPPED, shipped_at=uow.now(),
                         shipped_by=actor.name[:80], carrier=data.carrier,
-                        tracking_number=data.tracking_number, event_ids=[])
+                        tracking_number=data.tracking_number, event_ids=[],
+                        addressee=addressee(customer, ship_to))
     uow.session.add(shipment)
     uow.session.flush()
     target = inventory.virtual_location(uow, "customer")
@@ -239,6 +240,14 @@ def _packages(uow: UnitOfWork, picks: list[Pick]) -> list[Package]:
             package = uow.session.get(Package, package.parent_id) if package.parent_id \
                 else None
     return sorted(found.values(), key=lambda p: (p.parent_id is not None, p.id))
+
+
+def addressee(customer: Any, ship_to: ShipTo) -> dict[str, Any]:
+    """Who the goods go to, as the shipment keeps it."""
+    return {"customer_name": customer.name_zh, "customer_name_en": customer.name_en,
+            "ship_to_name": ship_to.name, "ship_to_address": ship_to.address,
+            "ship_to_contact": ship_to.contact, "ship_to_phone": ship_to.phone,
+            "ship_to_gln": ship_to.gln}
 
 
 def ship_to_uri(ship_to: ShipTo, customer_code: str) -> str:
@@ -322,7 +331,9 @@ def _certify(uow: UnitOfWork, shipment: Shipment, picks: list[Pick]) -> list[Cer
             number=next_number(uow, "sales.certificate"), shipment_id=shipment.id,
             item_id=item.id, lot_id=lot.id, lot_code=lot.code, base_quantity=quantity,
             made_on=lot.manufacture_date, expiry=lot.expiry_date, released_on=released_on,
-            released_by=_person(release.actor) if release else "", issued_at=uow.now()))
+            released_by=_person(release.actor) if release else "",
+            registration_number=item.registration_number,
+            registration_expiry=item.registration_expiry, issued_at=uow.now()))
     uow.session.add_all(made)
     uow.session.flush()
     return made
