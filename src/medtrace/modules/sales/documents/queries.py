@@ -63,7 +63,8 @@ def certificate(uow: UnitOfWork, number: str, certificate_number: str) -> dict[s
     """The certificate of conformity ``certificate_number`` of the shipment ``number``: the
     lot and its dates, QA release and the item's registration certificate as certified at
     shipment, the item's names, class and UDI-DI from the catalog, the manufacturer (the
-    item's, else our company). Raises ShipmentNotFound, or NotFound for a certificate of no such shipment."""
+    item's, else our company). Raises ShipmentNotFound, or NotFound for a certificate of no
+    such shipment."""
     shipment = get_shipment_or_raise(uow, number)
     found = uow.session.scalar(select(Certificate).where(
         Certificate.shipment_id == shipment.id,
