@@ -31,8 +31,9 @@ def _refuse(field: str, message: str, text: str) -> PackingInvalid:
     return PackingInvalid(text, errors=[problem(field, message)])
 
 
-def lot_parts(uow: UnitOfWork, picks: list[Pick]) -> list[Any]:
-    """The journal's parts of some picks: each lot once with its summed quantity, each unit."""
+def lot_parts(uow: UnitOfWork, picks: list[Pick], *, links: bool = True) -> list[Any]:
+    """The journal's parts of some picks: each lot once with its summed quantity, each unit
+    (loaded whole when the event links them, as packing does; else as light references)."""
     quantities: dict[int, Decimal] = defaultdict(Decimal)
     units: list[int] = []
     for pick in picks:
@@ -47,7 +48,11 @@ def lot_parts(uow: UnitOfWork, picks: list[Pick]) -> list[Any]:
             uoms[lot.item_id] = catalog.get_item_or_raise(uow, lot.item_id).base_uom
     parts: list[Any] = [traceability.Part(lots[i], q, uoms[lots[i].item_id])
                         for i, q in quantities.items()]
-    parts.extend(traceability.get_object_or_raise(uow, u) for u in units)
+    if links:
+        parts.extend(traceability.get_object_or_raise(uow, u) for u in units)
+    else:
+        refs = traceability.objects_by_id(uow, units)
+        parts.extend(refs[u] for u in units)
     return parts
 
 

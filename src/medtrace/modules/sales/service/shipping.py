@@ -156,21 +156,32 @@ def _what_goes(uow: UnitOfWork, order: SalesOrder, data: ShipmentCreate, actor: 
 
 
 def _recheck(uow: UnitOfWork, order: SalesOrder, picks: list[Pick]) -> None:
-    """A day may have passed since picking: the shelf life is checked again."""
+    """A day may have passed since picking: the shelf life is checked again (each item's
+    minimum once; the units' expiries in one query, the lots' one by one)."""
     today = uow.today()
+    floors: dict[int, int | None] = {}
+    for item_id in {p.item_id for p in picks}:
+        floors[item_id] = shelf_life_floor(uow, order.customer_id,
+                                           catalog.get_item_or_raise(uow, item_id))
+    if all(floor is None for floor in floors.values()):
+        return
+    units = traceability.unit_facts(uow, [p.unit_id for p in picks if p.unit_id is not None])
+    lots: dict[int, Any] = {}
     problems = []
     for pick in picks:
-        thing = traceability.get_object_or_raise(uow, pick.unit_id or pick.lot_id) \
-            if (pick.unit_id or pick.lot_id) else None
-        if thing is None:
+        floor = floors[pick.item_id]
+        if floor is None:
             continue
-        lot = traceability.get_object_or_raise(uow, thing.lot_id) if thing.lot_id else None
-        expiry = thing.expiry_date or (lot.expiry_date if lot else None)
-        floor = shelf_life_floor(uow, order.customer_id,
-                                 catalog.get_item_or_raise(uow, pick.item_id))
-        if expiry is not None and floor is not None and (expiry - today).days < floor:
+        lot_id = pick.lot_id
+        expiry = units[pick.unit_id]["expiry_date"] if pick.unit_id in units else None
+        if expiry is None and lot_id is not None:
+            if lot_id not in lots:
+                lots[lot_id] = traceability.get_object_or_raise(uow, lot_id)
+            expiry = lots[lot_id].expiry_date
+        if expiry is not None and (expiry - today).days < floor:
+            code = (lots[lot_id].code if lot_id in lots else str(pick.unit_id))
             problems.append(problem("lines", N_("%(code)s has less shelf life left than the "
-                                                "customer accepts"), code=thing.code,
+                                                "customer accepts"), code=code,
                                     reason="shelf_life"))
     if problems:
         raise ShipmentInvalid("less shelf life left than the customer accepts",
@@ -275,7 +286,8 @@ def _journal(uow: UnitOfWork, order: SalesOrder, shipment: Shipment, customer: A
     for index, (location_id, group) in enumerate(sorted(by_place.items())):
         place = inventory.get_location_or_raise(uow, location_id)
         event = traceability.record_event(
-            uow, step="shipped", what=[*(tops if index == 0 else []), *lot_parts(uow, group)],
+            uow, step="shipped",
+            what=[*(tops if index == 0 else []), *lot_parts(uow, group, links=False)],
             at=moment, read_point=place.code, biz_location=target, doc=shipment.number,
             biz_transactions=documents,
             destinations=[traceability.Party("owning_party", customer.id),
@@ -395,7 +407,7 @@ def confirm_delivery(uow: UnitOfWork, *, number: str, data: DeliveryIn, actor: A
     traceability.record_event(
         uow, step="delivered",
         what=[*(traceability.get_object_or_raise(uow, p.trace_object_id) for p in packages),
-              *lot_parts(uow, picks)],
+              *lot_parts(uow, picks, links=False)],
         at=moment.astimezone(uow.timezone), doc=shipment.number,
         read_point=ship_to_uri(ship_to, customer.code),
         biz_transactions=[{"type": "desadv", "id": shipment.number}],
