@@ -4,7 +4,7 @@ shelf-life minimums, scan-first picking on the handheld, SSCC packing, shipping 
 journal's events, delivery note, certificates of conformity and advance ship notice, proof of
 delivery, customer returns into quarantine."""
 
-from medtrace.platform.modules import N_, Command, Demo, Menu, Module, Tile
+from medtrace.platform.modules import N_, Command, Demo, Menu, Module, RecordPanel, Tile
 
 MODULE = Module(
     name="sales",
@@ -21,5 +21,8 @@ MODULE = Module(
     tiles=(Tile("sales.orders", N_("Sales and shipping"), 700,
                 "medtrace.modules.sales.queries:order_figures", "sales.order.view",
                 section="waiting"),),
+    record_panels=(RecordPanel("partners.partner", "sales.customer", N_("Sales"), 700,
+                               "medtrace.modules.sales.queries:partner_panel",
+                               "sales.order.view"),),
     demo=(Demo("modules.sales", 70, "medtrace.modules.sales.demo:load"),),
 )

@@ -30,6 +30,7 @@ from medtrace.modules.sales.models import (
 )
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.i18n import N_
+from medtrace.platform.money import in_home_currency, line_amount
 from medtrace.platform.web.dashboard import Figure, count
 
 
@@ -372,4 +373,57 @@ def order_figures(uow: UnitOfWork) -> list[Figure]:
         count(N_("Customer returns awaiting disposition"), number(
             select(func.count(CustomerReturn.id)).where(
                 CustomerReturn.status == rules.ReturnStatus.OPEN)), "/sales/returns"),
+    ]
+
+
+def exposure(uow: UnitOfWork, customer_id: int, *, besides: int | None = None) -> Decimal:
+    """The customer's open orders in CNY: what is ordered and not yet shipped."""
+    query = select(SalesOrder).where(SalesOrder.customer_id == customer_id,
+                                     SalesOrder.status.in_([s.value for s in rules.OrderStatus
+                                                            if s.open]))
+    total = Decimal(0)
+    for order in uow.session.scalars(query):
+        if order.id == besides:
+            continue
+        for line in uow.session.scalars(select(OrderLine).where(
+                OrderLine.order_id == order.id)):
+            if line.base_quantity <= 0:
+                continue
+            left = max(line.base_quantity - line.shipped_base_quantity, Decimal(0))
+            share = line_amount(line.quantity, line.unit_price) * left / line.base_quantity
+            total += in_home_currency(share.quantize(Decimal("0.01")), order.currency,
+                                      order.exchange_rate)
+    return total
+
+
+def partner_panel(uow: UnitOfWork, partner_id: int) -> list[Figure]:
+    """Sales on the partner's page (a ``RecordPanel``): the customer's credit limit and open
+    orders in CNY, orders to ship, shipments awaiting proof of delivery, returns awaiting
+    disposition. Nothing for a partner that is no customer of ours."""
+    partner = partners.get_partner_or_raise(uow, partner_id)
+    terms = uow.session.scalar(select(Customer).where(Customer.partner_id == partner_id))
+    orders = select(func.count(SalesOrder.id)).where(SalesOrder.customer_id == partner_id)
+    if not partner.is_customer and terms is None and not uow.session.scalar(orders):
+        return []
+    link = f"/sales/customers/{partner.code}"
+    limit = terms.credit_limit if terms is not None else None
+    open_cny = exposure(uow, partner_id)
+    return [
+        Figure(N_("Credit limit (CNY)"), amount(limit) if limit is not None else None,
+               "text", link),
+        Figure(N_("Open sales orders (CNY)"), amount(open_cny), "text",
+               f"/sales/orders?customer={partner.code}",
+               alert=limit is not None and open_cny > limit),
+        count(N_("Sales orders to ship"), int(uow.session.scalar(orders.where(
+            SalesOrder.status.in_([rules.OrderStatus.CONFIRMED,
+                                   rules.OrderStatus.PARTLY_SHIPPED]))) or 0),
+            f"/sales/orders?customer={partner.code}&status=confirmed"),
+        count(N_("Shipments awaiting proof of delivery"), int(uow.session.scalar(
+            select(func.count(Shipment.id)).where(
+                Shipment.customer_id == partner_id,
+                Shipment.status == rules.ShipmentStatus.SHIPPED)) or 0), "/sales/shipments"),
+        count(N_("Customer returns awaiting disposition"), int(uow.session.scalar(
+            select(func.count(CustomerReturn.id)).where(
+                CustomerReturn.customer_id == partner_id,
+                CustomerReturn.status == rules.ReturnStatus.OPEN)) or 0), "/sales/returns"),
     ]

@@ -128,25 +128,6 @@ def _totals(order: SalesOrder, lines: list[OrderLine]) -> None:
     order.total_cny = in_home_currency(order.total, order.currency, order.exchange_rate)
 
 
-def exposure(uow: UnitOfWork, customer_id: int, *, besides: int | None = None) -> Decimal:
-    """The customer's open orders in CNY: what is ordered and not yet shipped."""
-    query = select(SalesOrder).where(SalesOrder.customer_id == customer_id,
-                                     SalesOrder.status.in_([s.value for s in OrderStatus
-                                                            if s.open]))
-    total = Decimal(0)
-    for order in uow.session.scalars(query):
-        if order.id == besides:
-            continue
-        for line in order_lines(uow, order.id):
-            if line.base_quantity <= 0:
-                continue
-            left = max(line.base_quantity - line.shipped_base_quantity, Decimal(0))
-            share = line_amount(line.quantity, line.unit_price) * left / line.base_quantity
-            total += in_home_currency(share.quantize(Decimal("0.01")), order.currency,
-                                      order.exchange_rate)
-    return total
-
-
 def approval_reasons(uow: UnitOfWork, order: SalesOrder, lines: list[OrderLine]
                      ) -> list[rules.ApprovalReason]:
     """Why the order needs an approval: each line priced below the lowest price or without a
@@ -162,6 +143,9 @@ def approval_reasons(uow: UnitOfWork, order: SalesOrder, lines: list[OrderLine]
             floor_price=price.floor_price if price else None)
         if reason is not None:
             found.append(reason)
+    from medtrace.modules.sales.queries import exposure  # queries import the models, which
+    # register this module's workflow record type: imported here, not at the top
+
     terms = terms_of(uow, order.customer_id)
     credit = rules.credit_exception(
         limit=terms.credit_limit if terms else None,
