@@ -270,3 +270,17 @@ def test_a_shipment_keeps_the_address_and_registration_it_left_with(db):
         printed = documents.certificate(uow, shipped["number"], certificate["number"])
     assert again["ship_to_address"] == shipped["ship_to_address"] == "上海市浦东新区张江路 1 号"
     assert printed["registration_number"] == registered
+
+
+def test_serial_units_without_a_lot_get_a_certificate_naming_them(db):
+    from medtrace.modules import catalog
+
+    ids = make_distributor(db)
+    with UnitOfWork(db, context={"reason": "pumps ship with a certificate"}) as uow:
+        catalog.get_item_or_raise(uow, ids["pump"]).certificate_required = True
+    number = order(db, "DIST", [("S-PUMP", "2", "30000")])
+    shipped = _ship(db, number, [{"scan": unit_scan(ids["pump_gtin"], "PU-2")},
+                                 {"scan": unit_scan(ids["pump_gtin"], "PU-1")}])
+    [certificate] = shipped["certificates"]
+    assert (certificate["lot"], certificate["serials"], certificate["quantity"]) == (
+        None, ["PU-1", "PU-2"], "2")

@@ -102,6 +102,7 @@ FIELD_LABELS: dict[str, str] = {
     "signature_id": N_("Signature"),
     "return_id": N_("Customer return"),
     "lot_code": N_("Lot number"),
+    "serials": N_("Serial numbers"),
     "expiry": N_("Expiry date"),
     "made_on": N_("Manufacture date"),
     "released_on": N_("Released on"),
@@ -359,7 +360,8 @@ class ShipmentLine(Audited, Base):
 
 
 class Certificate(Audited, Base):
-    """A certificate of conformity (合格证) of one lot in one shipment."""
+    """A certificate of conformity (合格证) of one lot in one shipment, or of the serial units
+    of an item that have no lot (``serials``)."""
 
     __tablename__ = "sales_certificate"
     __audit_label__ = N_("Certificate of conformity")
@@ -370,8 +372,10 @@ class Certificate(Audited, Base):
     number: Mapped[str] = mapped_column(String(40), unique=True)
     shipment_id: Mapped[int] = mapped_column(ForeignKey("sales_shipment.id"), index=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("catalog_item.id"))
-    lot_id: Mapped[int] = mapped_column(ForeignKey("traceability_object.id"))
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("traceability_object.id"),
+                                               nullable=True)
     lot_code: Mapped[str] = mapped_column(String(64))
+    serials: Mapped[list[str]] = mapped_column(JSON, default=list)
     base_quantity: Mapped[Decimal] = mapped_column()
     made_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     expiry: Mapped[dt.date | None] = mapped_column(Date, nullable=True)

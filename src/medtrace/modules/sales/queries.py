@@ -240,7 +240,8 @@ def shipment_view(uow: UnitOfWork, shipment: Shipment) -> dict[str, Any]:
         "containers": [{"sscc": p.sscc, "kind": p.kind, "on": _sscc(uow, p.parent_id)}
                        for p in packages],
         "certificates": [{"number": c.number, "item": names.item(c.item_id).code,
-                          "lot": c.lot_code, "quantity": amount(c.base_quantity),
+                          "lot": c.lot_code or None, "serials": c.serials or [],
+                          "quantity": amount(c.base_quantity),
                           "uom": names.item(c.item_id).base_uom,
                           "made_on": c.made_on.isoformat() if c.made_on else None,
                           "expiry": c.expiry.isoformat() if c.expiry else None,

@@ -291,7 +291,8 @@ class ContainerRead(BaseModel):
 class CertificateRead(BaseModel):
     number: str
     item: str
-    lot: str
+    lot: str | None
+    serials: list[str] = Field(description="Serial units without a lot it certifies")
     quantity: str
     uom: str
     made_on: str | None

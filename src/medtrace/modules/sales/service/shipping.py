@@ -323,32 +323,50 @@ def _record(uow: UnitOfWork, order: SalesOrder, shipment: Shipment, picks: list[
 
 
 def _certify(uow: UnitOfWork, shipment: Shipment, picks: list[Pick]) -> list[Certificate]:
-    """A certificate of conformity per lot of an item that requires one: the lot's dates and
-    its QA release (who, when), from the journal."""
+    """A certificate of conformity per lot of an item that requires one (serial units of a
+    lot count in it), and one per item for its serial units without a lot: the lot's dates and
+    its QA release (who, when) from the journal, the item's registration at shipment."""
     per_lot: dict[int, Decimal] = defaultdict(Decimal)
+    loose: dict[int, list[int]] = defaultdict(list)
     items: dict[int, int] = {}
     for pick in picks:
         if pick.lot_id is not None:
             per_lot[pick.lot_id] += pick.base_quantity
             items[pick.lot_id] = pick.item_id
+        elif pick.unit_id is not None:
+            loose[pick.item_id].append(pick.unit_id)
     made = []
     for lot_id, quantity in sorted(per_lot.items()):
         item = catalog.get_item_or_raise(uow, items[lot_id])
         if not item.certificate_required:
             continue
         lot = traceability.get_object_or_raise(uow, lot_id)
-        release = traceability.last_event_of(uow, lot_id, "released")
-        released_on = release.event_time.astimezone(uow.timezone).date() if release else None
-        made.append(Certificate(
-            number=next_number(uow, "sales.certificate"), shipment_id=shipment.id,
-            item_id=item.id, lot_id=lot.id, lot_code=lot.code, base_quantity=quantity,
-            made_on=lot.manufacture_date, expiry=lot.expiry_date, released_on=released_on,
-            released_by=_person(release.actor) if release else "",
-            registration_number=item.registration_number,
-            registration_expiry=item.registration_expiry, issued_at=uow.now()))
+        made.append(_certificate(uow, shipment, item, lot, quantity, [], lot_id))
+    for item_id, unit_ids in sorted(loose.items()):
+        item = catalog.get_item_or_raise(uow, item_id)
+        if not item.certificate_required:
+            continue
+        codes = traceability.codes_by_id(uow, unit_ids)
+        made.append(_certificate(uow, shipment, item, None, Decimal(len(unit_ids)),
+                                 sorted(codes[u] for u in unit_ids), None))
     uow.session.add_all(made)
     uow.session.flush()
     return made
+
+
+def _certificate(uow: UnitOfWork, shipment: Shipment, item: Any, lot: Any, quantity: Decimal,
+                 serials: list[str], released_of: int | None) -> Certificate:
+    release = traceability.last_event_of(uow, released_of, "released") \
+        if released_of is not None else None
+    return Certificate(
+        number=next_number(uow, "sales.certificate"), shipment_id=shipment.id,
+        item_id=item.id, lot_id=lot.id if lot else None, lot_code=lot.code if lot else "",
+        serials=serials, base_quantity=quantity,
+        made_on=lot.manufacture_date if lot else None, expiry=lot.expiry_date if lot else None,
+        released_on=release.event_time.astimezone(uow.timezone).date() if release else None,
+        released_by=_person(release.actor) if release else "",
+        registration_number=item.registration_number,
+        registration_expiry=item.registration_expiry, issued_at=uow.now())
 
 
 def _person(actor_key: str | None) -> str:
