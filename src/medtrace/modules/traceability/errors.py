@@ -95,3 +95,21 @@ class ImportAlreadyRunning(DomainError):
     status = 409
     title = N_("An import of these files is still running.")
     help = "Wait for it to finish; a run whose process died is marked failed and then resumed."
+
+
+class PartNotContained(DomainError):
+    code = "MT-TRACE-PART-NOT-CONTAINED"
+    status = 422
+    title = N_("The unit does not contain this part.")
+    help = ("A part is removed only from a unit that contains it now (built into it or one of "
+            "its subassemblies, not already removed), and no more of a lot than is in it; "
+            "`errors` says which.")
+
+
+class PartNotFittable(DomainError):
+    code = "MT-TRACE-PART-NOT-FITTABLE"
+    status = 422
+    title = N_("This part cannot be fitted into the unit.")
+    help = ("The fitted part is a lot or serial unit, not the removed part itself, not already "
+            "built into another unit, and fitting it does not make the unit a part of itself; "
+            "`errors` says which.")

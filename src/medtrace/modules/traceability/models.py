@@ -98,6 +98,10 @@ class Edge(Base):
     __table_args__ = (
         Index("ix_traceability_edge_child", "child_id", "reversed", "parent_id"),
         Index("ix_traceability_edge_parent", "parent_id", "reversed", "child_id"),
+        # the few edges whose part was taken out in service: trace queries probe them
+        Index("ix_traceability_edge_removed", "child_id", "parent_id",
+              sqlite_where=text("removed_at IS NOT NULL"),
+              postgresql_where=text("removed_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -111,6 +115,13 @@ class Edge(Base):
     event_id: Mapped[int | None] = mapped_column(ForeignKey("traceability_event.id"),
                                                  nullable=True)
     reversed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A part taken out of its parent in service (``parts.service.replace_part``): how much of
+    # the linked quantity left, and when all of it had left (then the parent no longer
+    # contains the child; the edge stays, for the history). The journal's ``removed`` event
+    # and the service order are the record.
+    removed_quantity: Mapped[Decimal | None] = mapped_column(nullable=True)
+    removed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    removed_event_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class EdgeReversal(Audited, Base):

@@ -22,6 +22,7 @@ from medtrace.modules import catalog, partners
 from medtrace.modules.traceability import rules
 from medtrace.modules.traceability.errors import TraceCodeAmbiguous, TraceInvalid, TraceNotFound
 from medtrace.modules.traceability.models import Event, EventObject, TraceObject
+from medtrace.modules.traceability.parts import queries as parts
 from medtrace.modules.traceability.whereabouts import queries as whereabouts
 from medtrace.platform.db.base import Quantity, UTCDateTime
 from medtrace.platform.db.uow import UnitOfWork
@@ -212,6 +213,8 @@ def backward(uow: UnitOfWork, thing: TraceObject) -> dict[str, Any]:
                   [thing.supplier_id, thing.customer_id, thing.holder_id, *receipt_parties,
                    *(r.supplier_id for r in rows)])
     lots, units, containers = [], [], []
+    replaced: list[dict[str, Any]] = []
+    history = parts.history_only(uow, thing.id, [r.id for r in rows], upward=False)
     suppliers: set[str] = set()
     inspections = inspection_results(uow, [r.id for r in rows
                                            if r.kind == "lot" and r.origin == "received"])
@@ -235,13 +238,15 @@ def backward(uow: UnitOfWork, thing: TraceObject) -> dict[str, Any]:
                            "uom": r.uom, "documents": documents}
             if r.origin == "received" and supplier:
                 suppliers.add(supplier)
-            lots.append({"item": names.item(r.item_id), "lot": r.code, "id": r.id,
-                         "status": r.status, "origin": r.origin, "supplier": supplier,
-                         "supplier_lot": r.supplier_lot, "expiry": _iso(r.expiry_date),
-                         "receipt": receipt})
+            entry = {"item": names.item(r.item_id), "lot": r.code, "id": r.id,
+                     "status": r.status, "origin": r.origin, "supplier": supplier,
+                     "supplier_lot": r.supplier_lot, "expiry": _iso(r.expiry_date),
+                     "receipt": receipt}
+            (lots if r.id not in history else replaced).append(entry)
         elif r.kind == "unit":
-            units.append({"item": names.item(r.item_id), "serial": r.code, "id": r.id,
-                          "lot": r.lot_code, "quality_status": r.status})
+            entry = {"item": names.item(r.item_id), "serial": r.code, "id": r.id,
+                     "lot": r.lot_code, "quality_status": r.status}
+            (units if r.id not in history else replaced).append(entry)
         else:
             containers.append({"sscc": r.code, "id": r.id, "type": r.container_type})
     lots.sort(key=lambda x: (x["item"] or "", x["lot"]))
@@ -251,7 +256,18 @@ def backward(uow: UnitOfWork, thing: TraceObject) -> dict[str, Any]:
     root = describe(uow, thing, names, lot_code=root_lot if rows else _MISSING)
     return {"root": whereabouts.with_quantities(uow, root, thing),
             "lots": lots, "units": units, "containers": containers,
-            "suppliers": sorted(suppliers)}
+            "suppliers": sorted(suppliers), "replaced": _history(replaced, history)}
+
+
+def _history(entries: list[dict[str, Any]], history: dict[int, dict[str, Any]]
+             ) -> list[dict[str, Any]]:
+    """The parts a trace reached only through a removal, each with when and by which document
+    it was taken out (``removed_at`` is None for what left inside another removed part)."""
+    for entry in entries:
+        found = history[entry["id"]]
+        entry |= {"kind": "unit" if "serial" in entry else "lot",
+                  "removed_at": _iso(found["removed_at"]), "removed_doc": found["doc"]}
+    return sorted(entries, key=lambda x: (x["item"] or "", x.get("serial") or x.get("lot")))
 
 
 _MISSING: Any = object()
@@ -366,10 +382,21 @@ def forward(uow: UnitOfWork, thing: TraceObject) -> dict[str, Any]:
     containers: list[dict[str, Any]] = []
     by_status: Counter[str] = Counter({s: 0 for s in rules.SCOPE_STATES})
     by_customer: Counter[str] = Counter()
+    replaced: list[dict[str, Any]] = []
+    history = parts.history_only(uow, thing.id, [r[0] for r in rows], upward=True)
     root_id, in_stock, no_item = thing.id, rules.IN_STOCK, (None, None)
     for object_id, kind, item_id, code, lot_id, status, state, customer_id, holder_id, loc \
             in rows:
         if object_id == root_id:
+            continue
+        if history and object_id in history:
+            if kind == "unit":
+                lot = lot_get(lot_id)
+                replaced.append({"item": items_get(item_id, no_item)[0] or "", "serial": code,
+                                 "lot": lot[0] if lot else None, "status": state or in_stock,
+                                 "quality_status": status,
+                                 "customer": partner_get(customer_id), "location": loc,
+                                 "id": object_id})
             continue
         if kind == "unit":
             item_code, item_kind = items_get(item_id, no_item)
@@ -402,7 +429,9 @@ def forward(uow: UnitOfWork, thing: TraceObject) -> dict[str, Any]:
     root = whereabouts.with_quantities(uow, describe(uow, thing, names), thing)
     return {"root": root, "lots": lots, "units": units,
             "subassemblies": subassemblies, "containers": containers,
+            "replaced": _history(replaced, history),
             "totals": {"units": len(units), "by_customer": dict(sorted(by_customer.items())),
+                       "replaced": len(replaced),
                        "by_status": dict(by_status), "lots": len(lots),
                        "subassemblies": len(subassemblies), "containers": len(containers),
                        "customers": whereabouts.forward_customers(uow, root, lots, units)}}

@@ -109,6 +109,9 @@ class Step:
     disposition: str | None
     state: str | None  # new whereabouts state of the things, None: unchanged
     sets_customer: bool = False  # the destination party becomes the customer
+    # a step about one piece of a lot (a spare fitted or removed in service) leaves the lot's
+    # whereabouts alone; and a part installed into a unit leaves the host's state as it was
+    parts_only: bool = False
 
 
 OWN = "urn:medtrace:bizstep:"
@@ -129,8 +132,14 @@ STEPS: dict[str, Step] = {s.name: s for s in (
          sets_customer=True),
     Step("delivered", "ObjectEvent", "OBSERVE", "receiving", "in_progress", None),
     Step("returned", "ObjectEvent", "OBSERVE", "receiving", "returned", RETURNED),
-    Step("installed", "ObjectEvent", "OBSERVE", "installing", "active", INSTALLED),
-    Step("serviced", "ObjectEvent", "OBSERVE", "repairing", "active", INSTALLED),
+    Step("installed", "ObjectEvent", "OBSERVE", "installing", "active", INSTALLED,
+         parts_only=True),
+    Step("serviced", "ObjectEvent", "OBSERVE", "repairing", "active", INSTALLED,
+         parts_only=True),
+    # a repair of a unit that is not installed (back in the plant's depot): state unchanged
+    Step("repaired", "ObjectEvent", "OBSERVE", "repairing", "active", None, parts_only=True),
+    Step("removed", "ObjectEvent", "OBSERVE", "removing", "returned", RETURNED,
+         parts_only=True),
     Step("replaced", "TransformationEvent", None, "replacing", "active", None),
     Step("scrapped", "ObjectEvent", "DELETE", "destroying", "destroyed", SCRAPPED),
     Step("observed", "ObjectEvent", "OBSERVE", "other", None, None),
@@ -140,8 +149,8 @@ STEP_BY_BIZ_STEP = {
     "receiving": "received", "inspecting": "inspected", "holding": "held", "storing": "moved",
     "stocking": "moved", "assembling": "produced", "commissioning": "produced",
     "packing": "packed", "unpacking": "unpacked", "shipping": "shipped", "installing": "installed",
-    "repairing": "serviced", "replacing": "replaced", "destroying": "scrapped",
-    "decommissioning": "scrapped", "repackaging": "split",
+    "repairing": "serviced", "replacing": "replaced", "removing": "removed",
+    "destroying": "scrapped", "decommissioning": "scrapped", "repackaging": "split",
 }
 
 # --- genealogy ---------------------------------------------------------------------------------

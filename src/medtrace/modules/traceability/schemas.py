@@ -185,14 +185,33 @@ class TraceContainer(_Answer):
     customer: str | None = Field(None, description="Forward trace")
 
 
+class ReplacedPart(_Answer):
+    """A part the unit once contained, taken out in service (backward trace)."""
+
+    kind: str = Field(description="lot or unit")
+    item: str | None
+    id: int
+    lot: str | None = None
+    serial: str | None = None
+    status: str | None = None
+    quality_status: str | None = None
+    removed_at: dt.datetime | None = Field(
+        None, description="When it was taken out (None: it left inside another removed part)")
+    removed_doc: str | None = Field(None, description="The service order that removed it")
+
+
 class TraceBackward(_Answer):
-    """``GET /api/v1/trace/backward``: every ancestor, the root excluded."""
+    """``GET /api/v1/trace/backward``: every ancestor, the root excluded. ``lots`` and
+    ``units`` are what the thing contains now; ``replaced`` what it once contained."""
 
     root: TraceRoot
     lots: list[BackwardLot]
     units: list[BackwardUnit]
     containers: list[TraceContainer]
-    suppliers: list[str] = Field(description="Partner codes of the received lots' suppliers")
+    suppliers: list[str] = Field(description="Partner codes of the received lots' suppliers "
+                                             "(replaced parts' included)")
+    replaced: list[ReplacedPart] = Field([], description="Parts taken out in service, with "
+                                                         "when and by which service order")
 
 
 class ForwardLot(_Answer):
@@ -218,6 +237,14 @@ class ForwardUnit(_Answer):
     holder: str | None = None
     location: str | None = None
     id: int
+
+
+class ForwardReplaced(ForwardUnit):
+    """A unit that contained the traced part until it was taken out in service."""
+
+    removed_at: dt.datetime | None = None
+    removed_doc: str | None = Field(None, description="The service order that removed it")
+    kind: str = "unit"
 
 
 class CustomerLot(_Answer):
@@ -246,6 +273,8 @@ class ForwardTotals(_Answer):
     lots: int
     subassemblies: int
     containers: int
+    replaced: int = Field(0, description="Units that no longer contain it (replaced in "
+                                         "service): listed in ``replaced``, not counted above")
 
 
 class TracePage(_Answer):
@@ -262,6 +291,8 @@ class TraceForward(_Answer):
     units: list[ForwardUnit] = Field(description="Finished units")
     subassemblies: list[ForwardUnit]
     containers: list[TraceContainer]
+    replaced: list[ForwardReplaced] = Field(
+        [], description="Units it was built into until a service replacement took it out")
     totals: ForwardTotals
     page: TracePage
 

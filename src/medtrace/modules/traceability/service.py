@@ -501,10 +501,11 @@ def _apply_whereabouts(uow: UnitOfWork, event: Event, spec: rules.Step,
         if consumed:
             changes.append((consumed, {**base, "state": rules.CONSUMED}))
         made = [p.object.id for p in outputs]
-        if made and spec.state is not None:
+        if made and spec.state is not None and not spec.parts_only:
             changes.append((made, {**base, "state": spec.state, "location": location}))
     elif spec.state is not None or location:
-        targets = [p.object.id for p in what] + ([parent.id] if parent is not None else [])
+        targets = [p.object.id for p in what if not (spec.parts_only and p.object.kind == "lot")
+                   ] + ([parent.id] if parent is not None else [])
         for box in [p.object for p in what if p.object.kind == "container"] + (
                 [parent] if parent is not None and step_moves_contents(spec) else []):
             targets.extend(contents_of(uow, box.id))
