@@ -42,6 +42,7 @@ MODULES: tuple[str | tuple[str, ...], ...] = (
     "inventory",
     "quality",
     ("procurement", "production", "sales"),
+    "service",
 )
 
 

@@ -145,7 +145,8 @@ PURPOSES = {"receipt": N_("receipt"), "transfer": N_("transfer"),
             "customer_return": N_("customer return"), "scrap": N_("scrap"),
             "adjustment": N_("adjustment"), "reversal": N_("reversal"),
             "output": N_("production output"),
-            "production_return": N_("return from production")}
+            "production_return": N_("return from production"),
+            "service": N_("spare part fitted in service")}
 #: the purposes the transfer form offers
 TRANSFER_PURPOSES = ("transfer", "quarantine", "release")
 LOT_STATUSES = traceability.LotStatus.labels()

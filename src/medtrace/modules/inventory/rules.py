@@ -91,6 +91,8 @@ PURPOSES: dict[str, Purpose] = {p.name: p for p in (
     # production: finished goods into (quarantine) stock, material returned from the line
     Purpose("output", "moved", any_stock=True),
     Purpose("production_return", "moved", any_stock=True),
+    # a spare part fitted in service into a unit (at a customer's site or in the depot)
+    Purpose("service", "installed"),
 )}
 
 

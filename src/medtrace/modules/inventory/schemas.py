@@ -23,7 +23,7 @@ LocationRef = Annotated[int, Field(ge=1, le=MAX_ID)] | Annotated[
 
 Purpose = Literal["receipt", "transfer", "quarantine", "release", "issue", "ship",
                   "return_to_supplier", "customer_return", "scrap", "adjustment",
-                  "output", "production_return"]
+                  "output", "production_return", "service"]
 
 
 class LocationCreate(BaseModel):

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,21 +33,17 @@ from medtrace.platform.actor import Actor
 from medtrace.platform.db.search import ESCAPE
 from medtrace.platform.db.search import contains as search_pattern
 from medtrace.platform.db.uow import UnitOfWork
+from medtrace.platform.files import (  # MAX_FILE_BYTES: the API reads it from here
+    MAX_FILE_BYTES,  # noqa: F401
+    UploadedFile,
+    file_problem,
+    store_file,
+)
 from medtrace.platform.i18n import N_, gettext
 from medtrace.platform.policy import define, get_setting
 
 EXPIRY_WARNING_DAYS = define("partners.expiry_warning_days", int, 30,
                              N_("Warn of expiring documents (days ahead)"))
-MB = 1024 * 1024
-#: what a qualification document may be: its first bytes, and its largest size (a scanned
-#: licence as PDF or TIFF may run to many pages; a photo of one does not)
-FILE_TYPES = {
-    "application/pdf": (b"%PDF-", 20 * MB),
-    "image/tiff": (b"II*\x00", 20 * MB),
-    "image/png": (b"\x89PNG\r\n\x1a\n", 10 * MB),
-    "image/jpeg": (b"\xff\xd8\xff", 10 * MB),
-}
-MAX_FILE_BYTES = max(limit for _magic, limit in FILE_TYPES.values())
 
 
 ENTITY = "partners.partner"
@@ -167,27 +162,11 @@ def update_partner(uow: UnitOfWork, partner_id: int, data: PartnerWrite) -> Part
 # -- documents -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class UploadedFile:
-    name: str
-    content_type: str
-    content: bytes
-
-
 def _store_file(storage: Path, upload: UploadedFile) -> tuple[str, int]:
-    magic, limit = FILE_TYPES.get(upload.content_type, (None, MAX_FILE_BYTES))
-    if magic is None or not upload.content.startswith(magic):
-        raise DocumentInvalid("attach a PDF, PNG, JPEG or TIFF file (its content must match)")
-    if len(upload.content) > limit:
-        raise DocumentInvalid(f"a {upload.content_type} file may be at most {limit // MB} MB")
-    digest = hashlib.sha256(upload.content).hexdigest()
-    target = storage / digest[:2] / digest
-    if not target.exists():  # content-addressed: the same file is stored once
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".part")
-        partial.write_bytes(upload.content)
-        partial.replace(target)
-    return digest, len(upload.content)
+    problem = file_problem(upload)
+    if problem is not None:
+        raise DocumentInvalid(problem)
+    return store_file(storage, upload)
 
 
 def add_document(uow: UnitOfWork, partner_id: int, data: DocumentWrite, *,

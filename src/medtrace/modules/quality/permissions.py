@@ -18,3 +18,12 @@ ROLE_GRANTS = {
     "qa": [INSPECTION_VIEW, INSPECTION_PERFORM, INSPECTION_DECIDE, PLAN_EDIT, SWITCHING_EDIT],
     "purchasing": [INSPECTION_VIEW],
 }
+
+COMPLAINT_VIEW = declare("quality.complaint.view", N_("View complaints"))
+COMPLAINT_CREATE = declare("quality.complaint.create",
+                           N_("Record complaints (from customers, service visits, the field)"))
+for _role, _grants in {"qa": [COMPLAINT_VIEW, COMPLAINT_CREATE],
+                       "service": [COMPLAINT_VIEW, COMPLAINT_CREATE],
+                       "sales": [COMPLAINT_VIEW, COMPLAINT_CREATE],
+                       "management": [COMPLAINT_VIEW]}.items():
+    ROLE_GRANTS.setdefault(_role, []).extend(_grants)

@@ -245,3 +245,13 @@ def preview(uow: UnitOfWork, *, scope: str | None = None, pattern: str | None = 
     return Preview(scope=scope, pattern=compiled.template, reset=compiled.reset,
                    check=compiled.check, period=period, numbers=numbers,
                    exhausted=len(numbers) < count, rule_id=rule.id if rule else None)
+
+
+def next_number_or_default(uow: UnitOfWork, kind: str, *, pattern: str,
+                           reset: str = "yearly") -> str:
+    """The next number of ``kind``; the first time a plant needs one, ``pattern`` becomes the
+    kind's rule (in this transaction), which an administrator may change on the numbering
+    page. The modules' documents (service orders, visits, complaints) number this way."""
+    if find_rule(uow, kind) is None:
+        save_rule(uow, scope=kind, pattern=pattern, reset=reset, description="MedTrace default")
+    return next_number(uow, kind)

@@ -69,14 +69,15 @@ def replace_part(uow: UnitOfWork, *, host: TraceObject, removed: TraceObject,
                  fitted_quantity: Decimal | None = None, uom: str | None = None,
                  fitted_uom: str | None = None, doc: str | None = None,
                  at: dt.datetime | None = None, removed_location: str | None = None,
-                 read_point: str | None = None, extra: dict[str, Any] | None = None
-                 ) -> Replacement:
+                 read_point: str | None = None, extra: dict[str, Any] | None = None,
+                 removed_disposition: str | None = None) -> Replacement:
     """Take ``removed`` out of ``host`` and fit ``fitted`` where it sat.
 
     ``quantity`` is how much of a removed lot leaves (default: all the lot's quantity in that
     place; a serial part is one piece); ``fitted_quantity`` how much of a fitted lot goes in
     (default: the removed quantity, or one piece). Refused with ``PartNotContained`` when the
-    host does not contain the removed part now or less of it than asked, with
+    host does not contain the removed part now (``removed_disposition``: ``destroyed`` when it
+    is scrapped on the spot) or less of it than asked, with
     ``PartNotFittable`` when the fitted part is built into something already or is the removed
     part. Stock and quality checks of the spare are the caller's (its stock move)."""
     if host.kind != "unit":
@@ -126,7 +127,7 @@ def replace_part(uow: UnitOfWork, *, host: TraceObject, removed: TraceObject,
     details = dict(extra or {})
     removed_event = record_event(
         uow, step="removed", at=moment, doc=doc, read_point=read_point,
-        location=removed_location,
+        location=removed_location, disposition=removed_disposition,
         what=[Part(removed, amount, uom or removed.uom) if removed.kind == "lot" else removed],
         extra={**details, "host": host.code, "parent": parent.code,
                "replaced_by": fitted.code})
