@@ -21,6 +21,7 @@ from medtrace.modules.service.schemas import (
     VisitRecord,
     WarrantyTermWrite,
 )
+from medtrace.platform.auth.errors import Forbidden
 from medtrace.platform.db.uow import UnitOfWork
 from tests.factories.auth import PASSWORD
 from tests.factories.clock import plant_today
@@ -166,10 +167,9 @@ def test_a_complaint_at_a_follow_up_visit_becomes_a_quality_complaint(db, field)
     with UnitOfWork(db) as uow:
         visit = uow.session.scalar(select(FollowUpVisit))
         number = visit.number
-    with pytest.raises(ServiceInvalid):  # a complaint needs its words
-        with UnitOfWork(db) as uow:
-            service.record_visit(uow, number=number, actor=tech(db), data=VisitRecord(
-                outcome="complaint"))
+    with pytest.raises(ServiceInvalid), UnitOfWork(db) as uow:  # a complaint needs its words
+        service.record_visit(uow, number=number, actor=tech(db), data=VisitRecord(
+            outcome="complaint"))
     with UnitOfWork(db) as uow:
         visit = service.record_visit(uow, number=number, actor=tech(db), data=VisitRecord(
             outcome="complaint", contact="张护士长", complaint="输液时偶发堵塞报警 / "
@@ -191,10 +191,9 @@ def test_a_refused_complaint_leaves_the_visit_scheduled(db, field):
     no_complaints = type(no_complaints)(no_complaints.kind, no_complaints.id,
                                         no_complaints.name,
                                         permissions=frozenset({"service.visit.record"}))
-    with pytest.raises(Exception):  # noqa: B017  (Forbidden: no complaint permission)
-        with UnitOfWork(db) as uow:
-            service.record_visit(uow, number=number, actor=no_complaints, data=VisitRecord(
-                outcome="complaint", complaint="漏液 / leaks"))
+    with pytest.raises(Forbidden), UnitOfWork(db) as uow:  # no complaint permission
+        service.record_visit(uow, number=number, actor=no_complaints, data=VisitRecord(
+            outcome="complaint", complaint="漏液 / leaks"))
     with UnitOfWork(db, write=False) as uow:
         assert service.get_visit_or_raise(uow, number).status == "scheduled"
         assert uow.session.scalar(select(Complaint)) is None

@@ -25,6 +25,6 @@ ROLE_GRANTS = {
     "qa": [STOCK_VIEW, STOCK_MOVE, STOCK_ADJUST],
     "production": [STOCK_VIEW, STOCK_MOVE],  # line-side stock, issues, output
     "sales": [STOCK_VIEW],
-    "service": [STOCK_VIEW],
+    "service": [STOCK_VIEW, STOCK_MOVE],  # the vans: spare parts fitted in service
     "purchasing": [STOCK_VIEW],
 }

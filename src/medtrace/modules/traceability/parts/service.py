@@ -83,7 +83,7 @@ def replace_part(uow: UnitOfWork, *, host: TraceObject, removed: TraceObject,
     if host.kind != "unit":
         raise PartNotContained("parts are replaced in a serial unit",
                                errors=[_problem("unit", N_("not a serial unit"))])
-    if fitted.id == removed.id:
+    if fitted.id == removed.id and removed.kind == "unit":  # a piece of a lot for another: fine
         raise PartNotFittable("the fitted part is the removed part",
                               errors=[_problem("fitted", N_("the same part as the removed "
                                                             "one"))])
