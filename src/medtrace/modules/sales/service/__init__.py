@@ -3,6 +3,9 @@ the pages and the CLI all call: customers and prices (``customers``), orders and
 approval (``orders``), allocation and picking (``picking``), packing (``packing``), shipping
 and delivery (``shipping``), customer returns (``returns``)."""
 
+# the models first: they import ``orders`` at their bottom (the workflow record type), which
+# needs ``common`` whole
+from medtrace.modules.sales import models as _models  # noqa: F401  (isort: skip)
 from medtrace.modules.sales.service.common import get_order_or_raise, order_lines
 from medtrace.modules.sales.service.customers import (
     save_price,
