@@ -36,10 +36,14 @@ def test_the_demo_story_traces_backward_and_forward(demo):
         back = traceability.backward(uow, traceability.resolve(uow, "IP2-D0001"))
         split = traceability.forward(uow, traceability.resolve(uow, "CV-D01"))
         recall = traceability.forward(uow, traceability.resolve(uow, "PCB-A01"))
-    assert {(x["lot"], x["supplier"]) for x in back["lots"]} == {
-        ("PCB-A01", "SUP-PCB"), ("BAT-H01", "SUP-PCB"), ("TB-K01", "SUP-KANGDA")}
+    # the service demo swapped its drive module and battery pack (order SV26-00001): the
+    # parts it holds now, and the replaced ones as history
+    assert {(x["lot"], x["supplier"]) for x in back["lots"]} >= {
+        ("PCB-P01", "SUP-PCB"), ("BAT-P01", "SUP-PCB"), ("TB-K01", "SUP-KANGDA")}
     assert back["suppliers"] == ["SUP-KANGDA", "SUP-PCB"]
-    assert [u["serial"] for u in back["units"]] == ["DRV-0001"]
+    assert [u["serial"] for u in back["units"]] == ["DRV-P0006"]
+    assert {(x.get("serial") or x.get("lot"), x["removed_doc"]) for x in back["replaced"]} == {
+        ("DRV-0001", "SV26-00001"), ("BAT-H01", "SV26-00001"), ("PCB-A01", None)}
     assert back["root"]["status"] == "installed"
 
     root = split["root"]
@@ -51,11 +55,13 @@ def test_the_demo_story_traces_backward_and_forward(demo):
         "CUS-RENJI": [{"item": "CVC-7F", "lot": "CV-D01", "quantity": "120", "uom": "EA"}]}
 
     assert {(u["serial"], u["status"], u["customer"]) for u in recall["units"]} == {
-        ("IP2-D0001", "installed", "CUS-RENJI"), ("IP2-D0002", "shipped", "CUS-RENJI"),
-        ("IP2-D0003", "shipped", "CUS-HUADONG"), ("IP2-D0004", "in_stock", None)}
-    assert recall["totals"]["by_customer"] == {"CUS-HUADONG": 1, "CUS-RENJI": 2}
+        ("IP2-D0002", "installed", "CUS-RENJI"), ("IP2-D0003", "installed", "CUS-HUADONG"),
+        ("IP2-D0004", "in_stock", None)}
+    assert [(u["serial"], u["removed_doc"]) for u in recall["replaced"]] == [
+        ("IP2-D0001", "SV26-00001")]
+    assert recall["totals"]["by_customer"] == {"CUS-HUADONG": 1, "CUS-RENJI": 1}
     assert {c["customer"]: c["units"] for c in recall["totals"]["customers"]} == {
-        "CUS-HUADONG": 1, "CUS-RENJI": 2}
+        "CUS-HUADONG": 1, "CUS-RENJI": 1}
     consumed = recall["root"]["quantities"]["consumed_into"]
     assert [(p["code"], p["quantity"]) for p in consumed] == [
         (f"DRV-{n:04d}", "1") for n in range(1, 5)]
@@ -128,8 +134,9 @@ JOBS = {
                   "/inventory/adjust"),
     "chen.jie": (["/trace?code=CV-D01&direction=forward", "/partners", "/inventory/stock"],
                  "/inventory/transfer"),
-    "liu.yang": (["/trace?code=IP2-D0001&direction=timeline", "/inventory/stock"],
-                 "/inventory/transfer"),
+    "liu.yang": (["/trace?code=IP2-D0001&direction=timeline", "/inventory/stock",
+                  "/inventory/transfer", "/service/installed-base", "/service/orders",
+                  "/service/visits"], "/inventory/adjust"),
 }
 
 

@@ -14,6 +14,6 @@ from medtrace.platform.web import csrf
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf.csrf_protect)])
 
 # the submodules register their routes on ``router``: imported once it exists
-from medtrace.modules.service.web import base, orders  # noqa: E402
+from medtrace.modules.service.web import base, orders, visits  # noqa: E402
 
-__all__ = ["base", "orders", "router"]
+__all__ = ["base", "orders", "router", "visits"]
