@@ -26,3 +26,41 @@ class ComplaintCreate(BaseModel):
     description: str = Field(min_length=1, max_length=8000)
     patient_involved: bool = False
     injury: bool = False
+
+
+class ComplaintRead(BaseModel):
+    """A complaint as listed: the device by its codes."""
+
+    number: str
+    source: str = Field(description="service_visit, customer, sales, field or other")
+    source_ref: str | None = Field(description="The record it came from (a visit's number)")
+    received_on: dt.date
+    customer: str | None = Field(description="Partner code")
+    item: str | None = Field(description="Item code")
+    lot: str | None
+    serial: str | None
+    contact: str
+    description: str
+    patient_involved: bool
+    injury: bool
+    status: str
+    opened_by: str
+    opened_at: dt.datetime
+
+
+class ComplaintDetail(ComplaintRead):
+    """One complaint, with the names of its customer and item and the page of its source."""
+
+    customer_name_zh: str | None = None
+    customer_name_en: str | None = None
+    item_name_zh: str | None = None
+    item_name_en: str | None = None
+    source_link: str | None = Field(default=None,
+                                    description="The page of the record it came from")
+
+
+class ComplaintPage(BaseModel):
+    items: list[ComplaintRead]
+    total: int
+    limit: int
+    offset: int
