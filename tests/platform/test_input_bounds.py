@@ -16,7 +16,7 @@ BOUNDLESS_FORMATS = {"date", "date-time", "binary", "uuid", "time"}
 #: form bodies whose fields FastAPI builds (the OAuth2 token form, the multipart document upload):
 #: the body limit (MEDTRACE_MAX_BODY_BYTES, MEDTRACE_MAX_UPLOAD_BYTES) bounds them as a whole
 EXEMPT = {"Body_issueToken",
-          "Body_addPartnerDocument"}
+          "Body_addPartnerDocument", "Body_attachAcceptanceForm"}
 
 
 @pytest.fixture(scope="module")
