@@ -125,3 +125,27 @@ def test_refusals_are_problem_json(client, db, field):
     wrong_type = client.post("/api/v1/service-orders", headers=headers, json={
         "type": "teleport", "unit": "SN-1"})
     assert wrong_type.status_code == 422
+
+
+def test_the_trace_pages_and_exports_show_what_was_replaced(client, db, field):
+    from tests.factories.auth import web_login
+
+    headers = _headers(client)
+    order = client.post("/api/v1/service-orders", headers=headers, json={
+        "type": "corrective", "unit": "SN-1", "parts_location": "VAN-1"}).json()["number"]
+    done = client.post(f"/api/v1/service-orders/{order}/replacements", headers=headers,
+                       json={"removed": "SA-1", "fitted": "SA-9"})
+    assert done.status_code == 201, done.text
+    assert web_login(client, "svc.tech").status_code in (302, 303)
+    back = client.get("/trace", params={"code": "SN-1", "direction": "backward"})
+    assert back.status_code == 200 and 'data-testid="backward-replaced"' in back.text
+    assert order in back.text and "在维修中更换" in back.text
+    assert "未完成的服务工单" in back.text  # the service panel on the unit's trace page
+    forward = client.get("/trace", params={"code": "PCB-1", "direction": "forward"})
+    assert 'data-testid="forward-replaced"' in forward.text and "SN-1" in forward.text
+    rows = client.get("/trace/export.csv", params={"code": "PCB-1", "direction": "forward"})
+    text = rows.content.decode("utf-8-sig")
+    assert f"维修中更换 {order}" in text and "SN-1" in text
+    api = client.get("/api/v1/trace/forward", params={"code": "PCB-1"}, headers=headers).json()
+    assert api["totals"]["units"] == 0 and api["totals"]["replaced"] == 1
+    assert api["replaced"][0]["serial"] == "SN-1" and api["replaced"][0]["removed_doc"] == order

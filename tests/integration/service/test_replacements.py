@@ -123,3 +123,21 @@ def test_a_spare_not_in_the_van_is_refused(db, repair):
                  parts_location="AZ")
     assert refused.value.errors[0]["field"] == "fitted"
     assert _stock(db, "VAN-1", lot_id=repair["spare_lot"]) == 5
+
+
+def test_the_replacement_events_are_valid_epcis(db, repair):
+    from sqlalchemy import select as sql
+
+    from medtrace.modules.traceability.models import Event
+    from tests.factories.epcis import assert_valid
+
+    _replace(db, repair["order"], "SA-1", "SA-9")
+    with UnitOfWork(db, write=False) as uow:
+        ids = list(uow.session.scalars(sql(Event.id).where(Event.doc == repair["order"])))
+        document = traceability.events_document(uow, ids)
+    assert_valid(document)
+    events = document["epcisBody"]["eventList"]
+    assert {e["type"] for e in events} == {"ObjectEvent", "TransformationEvent"}
+    steps = {e.get("bizStep") for e in events}
+    assert any("removing" in str(s) for s in steps) and any("installing" in str(s)
+                                                            for s in steps)

@@ -47,6 +47,8 @@ FIELD_LABELS: dict[str, str] = {
     "done_by": N_("Done by"), "origin_order_id": N_("After service order"),
     "origin_installation_id": N_("After installation"), "created_by": N_("Created by"),
     "last_done_on": N_("Last preventive maintenance"), "cancel_reason": N_("Reason"),
+    "acceptance_type": N_("Acceptance form (file type)"), "shipped_on": N_("Shipped on"),
+    "description": N_("Description"),
 }
 
 

@@ -22,7 +22,7 @@ from medtrace.modules.service import queries, rules, service
 from medtrace.modules.service.permissions import INSTALL, ORDER_EDIT, VIEW
 from medtrace.modules.service.schemas import InstallationCreate
 from medtrace.modules.service.web import router
-from medtrace.modules.service.web.base_common import (
+from medtrace.modules.service.web.common import (
     attempt,
     fields,
     given,

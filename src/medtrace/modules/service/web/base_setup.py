@@ -16,7 +16,12 @@ from medtrace.modules.service import rules, service
 from medtrace.modules.service.permissions import ORDER_EDIT, SETUP, VIEW
 from medtrace.modules.service.schemas import MaintenancePlanWrite, WarrantyTermWrite
 from medtrace.modules.service.web import router
-from medtrace.modules.service.web.base_common import (
+from medtrace.modules.service.web.base_queries import (
+    falling_due,
+    maintenance_plans,
+    warranty_terms,
+)
+from medtrace.modules.service.web.common import (
     LONG,
     attempt,
     field,
@@ -24,11 +29,6 @@ from medtrace.modules.service.web.base_common import (
     given,
     page,
     pydantic_refusal,
-)
-from medtrace.modules.service.web.base_queries import (
-    falling_due,
-    maintenance_plans,
-    warranty_terms,
 )
 from medtrace.platform.actor import Actor
 from medtrace.platform.auth.permissions import require

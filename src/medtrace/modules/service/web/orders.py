@@ -32,7 +32,7 @@ from medtrace.modules.service.schemas import (
     VersionUpdate,
 )
 from medtrace.modules.service.web import router
-from medtrace.modules.service.web.orders_forms import (
+from medtrace.modules.service.web.common import (
     LONG,
     Number,
     attempt,

@@ -17,7 +17,7 @@ from medtrace.modules.service.permissions import VIEW, VISIT
 from medtrace.modules.service.rules import VisitStatus
 from medtrace.modules.service.schemas import VisitRecord
 from medtrace.modules.service.web import router
-from medtrace.modules.service.web.orders_forms import (
+from medtrace.modules.service.web.common import (
     LONG,
     Number,
     attempt,

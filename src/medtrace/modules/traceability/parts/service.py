@@ -46,15 +46,20 @@ def _problem(field: str, message: str, **more: Any) -> dict[str, Any]:
     return {"field": field, "message": message, **more}
 
 
-def edges_holding(uow: UnitOfWork, host: TraceObject, part: TraceObject) -> list[Edge]:
+def edges_holding(uow: UnitOfWork, host: TraceObject, part: TraceObject, *,
+                  lock: bool = False) -> list[Edge]:
     """The live edges that build ``part`` into ``host`` or into one of the subassemblies the
-    host contains now, oldest first."""
+    host contains now, oldest first. ``lock``: held until the end of the transaction
+    (PostgreSQL), so that two technicians removing the same part at once do not both remove
+    it: the second waits, then finds the edge removed."""
     holders = composition(uow, host.id) | {host.id}
-    return list(uow.session.scalars(
-        select(Edge).where(Edge.child_id == part.id, Edge.reversed.is_(False),
-                           Edge.removed_at.is_(None), Edge.kind.in_(BUILT_IN),
-                           Edge.parent_id.in_(sorted(holders)))
-        .order_by(Edge.id)))
+    query = (select(Edge).where(Edge.child_id == part.id, Edge.reversed.is_(False),
+                                Edge.removed_at.is_(None), Edge.kind.in_(BUILT_IN),
+                                Edge.parent_id.in_(sorted(holders)))
+             .order_by(Edge.id))
+    if lock:
+        query = query.with_for_update()
+    return list(uow.session.scalars(query))
 
 
 def _left(edge: Edge) -> Decimal | None:
@@ -93,7 +98,7 @@ def replace_part(uow: UnitOfWork, *, host: TraceObject, removed: TraceObject,
             raise error(f"the {field} part is a lot or a serial unit",
                         errors=[_problem(field, N_("scan a lot or a serial unit, not a "
                                                    "package"))])
-    edges = edges_holding(uow, host, removed)
+    edges = edges_holding(uow, host, removed, lock=True)
     if not edges:
         raise PartNotContained(f"{host.code} does not contain {removed.code}",
                                errors=[_problem("removed", N_("the unit does not contain "

@@ -61,7 +61,22 @@ def backward_rows(answer: dict[str, Any], locale: str) -> list[list[Any]]:
                      None, None])
     for c in answer["containers"]:
         rows.append([kind("container"), None, c["sscc"], *([None] * 11)])
+    for x in answer.get("replaced") or []:  # what it once contained: origin says when and how
+        rows.append([kind(x["kind"]), x["item"], x.get("serial") or x.get("lot"),
+                     x.get("lot") if x["kind"] == "unit" else None,
+                     status(x.get("quality_status") or x.get("status")),
+                     _replaced(x, locale), x.get("supplier"), None, None, None, None, None,
+                     None, None])
     return rows
+
+
+REPLACED = N_("replaced in service")
+
+
+def _replaced(entry: dict[str, Any], locale: str) -> str:
+    """``replaced in service SV26-00001 2026-12-06T05:40:27Z``: what took it out, and when."""
+    return " ".join(x for x in (translate(REPLACED, locale), entry.get("removed_doc"),
+                                entry.get("removed_at")) if x)
 
 
 FORWARD_HEADINGS = (N_("Kind"), N_("Item"), N_("Lot, serial or SSCC"), N_("Lot"),
@@ -92,6 +107,10 @@ def forward_rows(answer: dict[str, Any], locale: str) -> list[list[Any]]:
     for c in answer["containers"]:
         rows.append([labels.label(labels.KINDS, "container", locale), None, c["sscc"], None,
                      state(c["status"]), None, c["customer"], None, None, None, None, None])
+    for u in answer.get("replaced") or []:  # no longer containing it: listed, not counted
+        rows.append([_replaced(u, locale), u["item"], u["serial"], u["lot"],
+                     state(u["status"]), status(u["quality_status"]), u["customer"], None,
+                     u["location"], None, None, None])
     return rows
 
 

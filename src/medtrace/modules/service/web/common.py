@@ -1,11 +1,12 @@
-"""What the service order and visit pages share: rendering with the status and type labels,
-running one service call in one transaction with its refusal shown at each field in the user's
-language, and reading form fields (trimmed and cut to a bound; the schemas refuse what is
-longer than they allow).
+"""What every service page shares: rendering with the service's labels, running one service
+call in one transaction with its refusal shown at each field in the user's language, and
+reading form fields (trimmed and cut to a bound; the schemas refuse what is longer than they
+allow).
 
-The service's field messages are msgids (``N_("scan a serial unit")``), translated here; the
-codes a message concerns (a lot's ``code``, a ``location``) are shown after it. A refusal
-without fields that concerns one field (a wrong signature password) is shown at that field."""
+The service's field messages are msgids (``N_("scan a serial unit")``), translated here; what
+a message concerns (a lot's ``code``, a ``location``, the ``installation`` in the way, the
+``shipped_on`` date) is shown after it. A refusal without fields that concerns one field (a
+wrong signature password) is shown at that field."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from medtrace.platform.web.templating import render
 SHORT = 500
 LONG = 8000
 #: the keys of an error that name what its message concerns, shown after it
-DETAIL_KEYS = ("code", "location", "contained")
+DETAIL_KEYS = ("code", "location", "contained", "installation", "shipped_on")
 #: refusals without a field that concern one field of the form
 TITLE_FIELDS = {"MT-ESIGN-PASSWORD-WRONG": "password", "MT-ESIGN-LOCKED": "password",
                 "MT-ESIGN-SIGNER-NOT-USER": "password"}
@@ -47,7 +48,9 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
                   visit_statuses=rules.VisitStatus.labels(),
                   visit_outcomes=rules.VisitOutcome.labels(),
                   version_kinds=rules.VersionKind.labels(),
-                  removed_to_labels=rules.RemovedTo.labels(), **context)
+                  removed_to_labels=rules.RemovedTo.labels(),
+                  warranty_bases=rules.WarrantyBasis.labels(),
+                  installation_statuses=rules.InstallationStatus.labels(), **context)
 
 
 def message(error: dict[str, Any], locale: str) -> str:
@@ -99,13 +102,16 @@ def attempt(request: Request, action: Any, *, reason: str | None = None
         return None, refusal(request, exc)
 
 
-def pydantic_refusal(request: Request, exc: ValidationError) -> dict[str, Any]:
-    """A form the schema refused: each field's message in the user's language."""
+def pydantic_refusal(request: Request, exc: ValidationError,
+                     names: dict[str, str] | None = None) -> dict[str, Any]:
+    """A form the schema refused: each field's message in the user's language, under the name
+    of the form's input (``names`` maps a schema path such as ``versions.0.version`` to it)."""
     locale = request.state.locale
     refused = validation_failed(exc, locale)
     fields: dict[str, str] = {}
-    for error, shown in zip(exc.errors(), refused.errors, strict=True):
-        _at(fields, ".".join(str(p) for p in error["loc"] if p != "body"), shown["message"])
+    for error, shown in zip(exc.errors(), refused.errors or [], strict=True):
+        path = ".".join(str(p) for p in error["loc"] if p != "body")
+        _at(fields, (names or {}).get(path, path), str(shown["message"]))
     return {"error": translate(refused.title, locale), "error_code": refused.code,
             "field_errors": fields, "problems": []}
 
