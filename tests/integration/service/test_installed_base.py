@@ -197,3 +197,17 @@ def test_a_refused_complaint_leaves_the_visit_scheduled(db, field):
     with UnitOfWork(db, write=False) as uow:
         assert service.get_visit_or_raise(uow, number).status == "scheduled"
         assert uow.session.scalar(select(Complaint)) is None
+
+
+def test_a_distributors_unit_installed_at_the_hospital_that_uses_it(db, field):
+    """Shipped to HSP-1 (say, a distributor), installed at HSP-2: the customer stays the one it
+    was sold to, the holder (in whose hands it is) becomes the hospital; a recall reaches
+    both."""
+    install(db, customer="HSP-2", site="第二医院")
+    with UnitOfWork(db, write=False) as uow:
+        scope = traceability.forward(uow, traceability.get_object_or_raise(
+            uow, field["pcb_lot"]))
+        rows, _ = queries.installed_base(uow, customer="HSP-2")
+    unit = scope["units"][0]
+    assert (unit["serial"], unit["customer"], unit["holder"]) == ("SN-1", "HSP-1", "HSP-2")
+    assert [r["serial"] for r in rows] == ["SN-1"]

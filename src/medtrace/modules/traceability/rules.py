@@ -109,6 +109,9 @@ class Step:
     disposition: str | None
     state: str | None  # new whereabouts state of the things, None: unchanged
     sets_customer: bool = False  # the destination party becomes the customer
+    # the destination party becomes the holder only (a distributor's unit installed at the
+    # hospital that uses it: the customer stays the distributor)
+    sets_holder: bool = False
     # a step about one piece of a lot (a spare fitted or removed in service) leaves the lot's
     # whereabouts alone; and a part installed into a unit leaves the host's state as it was
     parts_only: bool = False
@@ -133,7 +136,7 @@ STEPS: dict[str, Step] = {s.name: s for s in (
     Step("delivered", "ObjectEvent", "OBSERVE", "receiving", "in_progress", None),
     Step("returned", "ObjectEvent", "OBSERVE", "receiving", "returned", RETURNED),
     Step("installed", "ObjectEvent", "OBSERVE", "installing", "active", INSTALLED,
-         parts_only=True),
+         parts_only=True, sets_holder=True),
     Step("serviced", "ObjectEvent", "OBSERVE", "repairing", "active", INSTALLED,
          parts_only=True),
     # a repair of a unit that is not installed (back in the plant's depot): state unchanged

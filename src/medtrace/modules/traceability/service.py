@@ -517,6 +517,8 @@ def _apply_whereabouts(uow: UnitOfWork, event: Event, spec: rules.Step,
         if spec.sets_customer and customer_id:
             values["customer_id"] = customer_id
             values["holder_id"] = customer_id
+        elif spec.sets_holder and customer_id:
+            values["holder_id"] = customer_id
         elif spec.state in (rules.IN_STOCK, rules.RETURNED):
             values["holder_id"] = None
         changes.append((sorted(set(targets)), values))
