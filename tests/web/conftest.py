@@ -8,8 +8,9 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -55,6 +56,18 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def serve_demo(folder: Path) -> Iterator[str]:
     """Serve a migrated SQLite database with the demo data from ``folder`` until resumed."""
+    for base, _ in serve(folder, lambda db: _load_demo(db)):
+        yield base
+
+
+def _load_demo(db: Database) -> None:
+    with UnitOfWork(db) as uow:
+        load_demo(uow)
+
+
+def serve(folder: Path, prepare: Callable[[Database], Any]) -> Iterator[tuple[str, Any]]:
+    """Serve a migrated SQLite database in ``folder``, filled by ``prepare(db)`` (through the
+    real services), until resumed: yields the base URL and what ``prepare`` returned."""
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         database_url=f"sqlite:///{folder / 'medtrace.db'}",
@@ -63,8 +76,7 @@ def serve_demo(folder: Path) -> Iterator[str]:
     )
     db = Database.from_url(settings.database_url)
     migrate.upgrade(db.engine)
-    with UnitOfWork(db) as uow:
-        load_demo(uow)
+    prepared = prepare(db)
     port = _free_port()
     config = uvicorn.Config(create_app(settings, db=db), host="127.0.0.1", port=port,
                             log_config=None, access_log=False)
@@ -76,7 +88,7 @@ def serve_demo(folder: Path) -> Iterator[str]:
         if time.monotonic() > deadline:
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{port}", prepared
     server.should_exit = True
     thread.join(timeout=10)
     db.dispose()

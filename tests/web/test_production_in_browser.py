@@ -12,28 +12,21 @@ released work order for two pumps."""
 from __future__ import annotations
 
 import datetime as dt
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from medtrace.app import create_app
 from medtrace.modules import production
 from medtrace.modules.production.web.common import MESSAGES
-from medtrace.platform.db import migrate
 from medtrace.platform.db.session import Database
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.i18n import translate
-from medtrace.settings import Settings
 from tests.factories.auth import PASSWORD
 from tests.factories.clock import plant_today
 from tests.factories.production import lot_udi, make_line, udi, who
+from tests.web.conftest import serve
 
 pytestmark = pytest.mark.browser
 
@@ -41,47 +34,23 @@ HANDHELD = {"width": 360, "height": 740}
 GS = "\x1d"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def line_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """Serve the factory's production line with a released work order until resumed (the
     server start of ``tests/web/conftest.serve_demo``)."""
-    folder: Path = tmp_path_factory.mktemp("production")
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        database_url=f"sqlite:///{folder / 'medtrace.db'}",
-        var_dir=folder,
-        log_format="json",
-    )
-    db = Database.from_url(settings.database_url)
-    migrate.upgrade(db.engine)
-    line = make_line(db)
-    planner = who(db, "prod.planner")
-    with UnitOfWork(db) as uow:
-        number = production.create_work_order(uow, data=production.WorkOrderCreate(
-            item="PUMP-X", quantity=Decimal(2)), actor=planner).number
-    with UnitOfWork(db) as uow:
-        production.release_work_order(uow, ref=number, actor=planner)
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings, db=db), host="127.0.0.1", port=port,
-                            log_config=None, access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield {"base": f"http://127.0.0.1:{port}", "line": line, "number": number}
-    server.should_exit = True
-    thread.join(timeout=10)
-    db.dispose()
+    def prepare(db: Database) -> dict[str, Any]:
+        line = make_line(db)
+        planner = who(db, "prod.planner")
+        with UnitOfWork(db) as uow:
+            number = production.create_work_order(uow, data=production.WorkOrderCreate(
+                item="PUMP-X", quantity=Decimal(2)), actor=planner).number
+        with UnitOfWork(db) as uow:
+            production.release_work_order(uow, ref=number, actor=planner)
+        return {"line": line, "number": number}
+
+    for base, prepared in serve(tmp_path_factory.mktemp("production"), prepare):
+        yield {"base": base, **prepared}
 
 
 def sign_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]

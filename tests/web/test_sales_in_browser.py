@@ -11,25 +11,18 @@ customers, lots and serial units) in a migrated SQLite file, with an allocated o
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from medtrace.app import create_app
 from medtrace.modules import sales
 from medtrace.modules.sales.rules import SHORT_REASONS
-from medtrace.platform.db import migrate
 from medtrace.platform.db.session import Database
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.i18n import translate
-from medtrace.settings import Settings
 from tests.factories.sales import lot_scan, make_distributor, order, unit_scan, who
+from tests.web.conftest import serve
 from tests.web.test_production_in_browser import sign_in
 
 pytestmark = pytest.mark.browser
@@ -38,44 +31,20 @@ HANDHELD = {"width": 360, "height": 740}
 GS = "\x1d"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def shop_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """Serve the factory's distributor with an allocated order until resumed (the server start
     of ``tests/web/conftest.serve_demo``)."""
-    folder: Path = tmp_path_factory.mktemp("sales")
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        database_url=f"sqlite:///{folder / 'medtrace.db'}",
-        var_dir=folder,
-        log_format="json",
-    )
-    db = Database.from_url(settings.database_url)
-    migrate.upgrade(db.engine)
-    ids = make_distributor(db)
-    number = order(db, "DIST", [("S-CATH", "20", "20"), ("S-PUMP", "1", "30000")])
-    with UnitOfWork(db) as uow:
-        sales.allocate_order(uow, ref=number, actor=who(db, "sal.picker"))
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings, db=db), host="127.0.0.1", port=port,
-                            log_config=None, access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield {"base": f"http://127.0.0.1:{port}", "ids": ids, "number": number}
-    server.should_exit = True
-    thread.join(timeout=10)
-    db.dispose()
+    def prepare(db: Database) -> dict[str, Any]:
+        ids = make_distributor(db)
+        number = order(db, "DIST", [("S-CATH", "20", "20"), ("S-PUMP", "1", "30000")])
+        with UnitOfWork(db) as uow:
+            sales.allocate_order(uow, ref=number, actor=who(db, "sal.picker"))
+        return {"ids": ids, "number": number}
+
+    for base, prepared in serve(tmp_path_factory.mktemp("sales"), prepare):
+        yield {"base": base, **prepared}
 
 
 def _fits(page) -> None:  # type: ignore[no-untyped-def]

@@ -15,28 +15,21 @@ flow and the width."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from medtrace.app import create_app
 from medtrace.modules import catalog
 from medtrace.modules.service import service
 from medtrace.modules.service.schemas import ServiceOrderCreate
-from medtrace.platform.db import migrate
 from medtrace.platform.db.session import Database
 from medtrace.platform.db.uow import UnitOfWork
 from medtrace.platform.i18n import translate
-from medtrace.settings import Settings
 from tests.factories.auth import PASSWORD
 from tests.factories.service import make_field, tech
 from tests.integration.service.test_installed_base import install
+from tests.web.conftest import serve
 from tests.web.test_production_in_browser import sign_in
 
 pytestmark = pytest.mark.browser
@@ -44,48 +37,24 @@ pytestmark = pytest.mark.browser
 HANDHELD = {"width": 360, "height": 740}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def field_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """Serve the factory's field-service setting with an open corrective order until resumed
     (the server start of ``tests/web/conftest.serve_demo``)."""
-    folder: Path = tmp_path_factory.mktemp("service")
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        database_url=f"sqlite:///{folder / 'medtrace.db'}",
-        var_dir=folder,
-        log_format="json",
-    )
-    db = Database.from_url(settings.database_url)
-    migrate.upgrade(db.engine)
-    ids = make_field(db)
-    install(db)
-    with UnitOfWork(db) as uow:
-        number = service.create_order(uow, actor=tech(db), data=ServiceOrderCreate(
-            type="corrective", unit="SN-1", item="PUMP", problem="无法开机",
-            technician="svc.tech", parts_location="VAN-1")).number
-        scans = {lot: catalog.label_for(uow, ids["bat"], lot=lot).element_string
-                 for lot in ("BAT-1", "BAT-SP", "BAT-QH")}
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings, db=db), host="127.0.0.1", port=port,
-                            log_config=None, access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield {"base": f"http://127.0.0.1:{port}", "number": number, "scans": scans}
-    server.should_exit = True
-    thread.join(timeout=10)
-    db.dispose()
+    def prepare(db: Database) -> dict[str, Any]:
+        ids = make_field(db)
+        install(db)
+        with UnitOfWork(db) as uow:
+            number = service.create_order(uow, actor=tech(db), data=ServiceOrderCreate(
+                type="corrective", unit="SN-1", item="PUMP", problem="无法开机",
+                technician="svc.tech", parts_location="VAN-1")).number
+            scans = {lot: catalog.label_for(uow, ids["bat"], lot=lot).element_string
+                     for lot in ("BAT-1", "BAT-SP", "BAT-QH")}
+        return {"number": number, "scans": scans}
+
+    for base, prepared in serve(tmp_path_factory.mktemp("service"), prepare):
+        yield {"base": base, **prepared}
 
 
 def _fits(page) -> None:  # type: ignore[no-untyped-def]
