@@ -63,17 +63,9 @@ def unit(code: str = typer.Argument(..., help="The unit's UDI scan or serial"),
 @app.command("pm-due")
 def pm_due(days: int = typer.Option(30, min=0, max=365, help="Lead time in days")) -> None:
     """Installed units whose preventive maintenance falls due within the lead time."""
-    from medtrace.modules import traceability
-    from medtrace.modules.service import service
+    from medtrace.modules.service import queries
 
-    def work(uow: UnitOfWork) -> Any:
-        rows = service.due_units(uow, on=uow.today(), lead_days=days)
-        codes = traceability.codes_by_id(uow, [r["unit_id"] for r in rows])
-        return [{"serial": codes.get(r["unit_id"]), "due_on": r["due_on"].isoformat(),
-                 "last": r["last"].isoformat(), "open_order": r["open_order"]}
-                for r in rows if r["falls_due"]]
-
-    _run(work)
+    _run(lambda uow: queries.falling_due(uow, on=uow.today(), lead_days=days))
 
 
 @app.command("schedule-pm")

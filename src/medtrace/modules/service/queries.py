@@ -215,12 +215,11 @@ def list_orders(uow: UnitOfWork, *, status: str | None = None, type: str | None 
     if customer:
         partner = partners.get_partner_by_code(uow, customer.strip())
         query = query.where(ServiceOrder.customer_id == (partner.id if partner else -1))
-    if serial:
-        ids = [t for t in uow.session.scalars(
-            select(ServiceOrder.unit_id).distinct())]
-        codes = traceability.codes_by_id(uow, ids)
-        query = query.where(ServiceOrder.unit_id.in_(
-            [i for i, c in codes.items() if c == serial.strip()] or [-1]))
+    if serial:  # the units of that serial, among the items that have service orders
+        items = list(uow.session.scalars(select(ServiceOrder.item_id).distinct()))
+        units = [found[0] for item_id in items for found in
+                 traceability.units_by_serial(uow, item_id, [serial.strip()]).values()]
+        query = query.where(ServiceOrder.unit_id.in_(units or [-1]))
     total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = list(uow.session.scalars(query.order_by(
         ServiceOrder.scheduled_for.is_(None), ServiceOrder.scheduled_for.desc(),
@@ -343,3 +342,40 @@ def unit_panel(uow: UnitOfWork, object_id: int) -> list[Figure]:
             if installation else None, "text", link),
         Figure(N_("Warranty"), rules.WarrantyState(warranty["state"]).label, "label", link),
         count(N_("Service orders open"), open_orders, link)]
+
+
+# --- set-up: terms, intervals, what falls due ---------------------------------------------------
+def warranty_terms(uow: UnitOfWork) -> list[dict[str, Any]]:
+    """Every item's warranty terms, by item code."""
+    rows = list(uow.session.scalars(select(WarrantyTerm)))
+    items = catalog.item_refs(uow, {r.item_id for r in rows})
+    found = [{"item": items.get(r.item_id, ("",))[0], "months": r.months, "basis": r.basis}
+             for r in rows]
+    return sorted(found, key=lambda r: r["item"])
+
+
+def maintenance_plans(uow: UnitOfWork) -> list[dict[str, Any]]:
+    """Every item's preventive maintenance interval, by item code."""
+    rows = list(uow.session.scalars(select(MaintenancePlan)))
+    items = catalog.item_refs(uow, {r.item_id for r in rows})
+    found = [{"item": items.get(r.item_id, ("",))[0], "interval_months": r.interval_months,
+              "description": r.description} for r in rows]
+    return sorted(found, key=lambda r: r["item"])
+
+
+def falling_due(uow: UnitOfWork, *, on: dt.date, lead_days: int) -> list[dict[str, Any]]:
+    """The installed units whose preventive maintenance falls due by ``on + lead_days``, the
+    earliest first, with their serial, item, customer and site."""
+    from medtrace.modules.service.service.schedule import due_units
+
+    due = [d for d in due_units(uow, on=on, lead_days=lead_days) if d["falls_due"]]
+    codes = traceability.codes_by_id(uow, [d["unit_id"] for d in due])
+    items = catalog.item_refs(uow, {d["installation"].item_id for d in due})
+    customers = partners.partner_codes(uow, {d["installation"].customer_id for d in due})
+    rows = [{"unit_id": d["unit_id"], "serial": codes.get(d["unit_id"]),
+             "item": items.get(d["installation"].item_id, ("",))[0],
+             "customer": customers.get(d["installation"].customer_id),
+             "site": d["installation"].site, "department": d["installation"].department,
+             "last": d["last"], "due_on": d["due_on"], "open_order": d["open_order"]}
+            for d in due]
+    return sorted(rows, key=lambda r: (r["due_on"], r["serial"] or ""))

@@ -12,15 +12,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from medtrace.modules.service import rules, service
+from medtrace.modules.service import queries, rules, service
 from medtrace.modules.service.permissions import ORDER_EDIT, SETUP, VIEW
 from medtrace.modules.service.schemas import MaintenancePlanWrite, WarrantyTermWrite
 from medtrace.modules.service.web import router
-from medtrace.modules.service.web.base_queries import (
-    falling_due,
-    maintenance_plans,
-    warranty_terms,
-)
 from medtrace.modules.service.web.common import (
     LONG,
     attempt,
@@ -47,9 +42,9 @@ def setup_page(request: Request, actor: Actor, status: int = 200, **context: Any
                ) -> HTMLResponse:
     """The page; ``context`` carries a refusal (``form``, ``values``, errors)."""
     with new_uow(request, write=False) as uow:
-        terms = warranty_terms(uow)
-        plans = maintenance_plans(uow)
-        due = falling_due(uow, on=uow.today(), lead_days=rules.PM_LEAD_DAYS)
+        terms = queries.warranty_terms(uow)
+        plans = queries.maintenance_plans(uow)
+        due = queries.falling_due(uow, on=uow.today(), lead_days=rules.PM_LEAD_DAYS)
     done = request.query_params.get("done", "")
     opened = request.query_params.get("opened", "")
     context.setdefault("form", "")
